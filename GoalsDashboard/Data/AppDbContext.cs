@@ -1,0 +1,183 @@
+using GoalsDashboard.Domain;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace GoalsDashboard.Data;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<Profile> Profiles => Set<Profile>();
+    public DbSet<ProfileProperty> ProfileProperties => Set<ProfileProperty>();
+    public DbSet<PropertyChange> PropertyChanges => Set<PropertyChange>();
+    public DbSet<TrackedEvent> Events => Set<TrackedEvent>();
+    public DbSet<Site> Sites => Set<Site>();
+    public DbSet<Goal> Goals => Set<Goal>();
+    public DbSet<GoalCampaign> GoalCampaigns => Set<GoalCampaign>();
+    public DbSet<Completion> Completions => Set<Completion>();
+    public DbSet<Conversion> Conversions => Set<Conversion>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<AudienceEntry> AudienceEntries => Set<AudienceEntry>();
+    public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<Funnel> Funnels => Set<Funnel>();
+    public DbSet<FunnelStep> FunnelSteps => Set<FunnelStep>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<WorkspaceSetting> WorkspaceSettings => Set<WorkspaceSetting>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // Instants are stored as Unix milliseconds (UTC): they sort and compare as integers on every
+        // provider, which the analytics range scans and the raw-SQL ingestion path rely on.
+        builder.Properties<DateTimeOffset>().HaveConversion<UnixMillisConverter>();
+        builder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisConverter>();
+        // SQLite has no decimal type; money is summed in SQL, so it is stored as a real number.
+        builder.Properties<decimal>().HaveConversion<double>();
+        builder.Properties<decimal?>().HaveConversion<double>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+
+        b.Entity<Profile>(e =>
+        {
+            e.ToTable("profiles");
+            e.HasIndex(p => p.ExternalId).IsUnique();
+            e.Property(p => p.ExternalId).HasMaxLength(Profile.MaxExternalIdLength);
+            e.HasIndex(p => p.FirstSeenAt);
+        });
+
+        // Per-profile tables lead with ProfileId so that they can later be sharded by profile.
+        b.Entity<ProfileProperty>(e =>
+        {
+            e.ToTable("profile_properties");
+            e.HasKey(p => new { p.ProfileId, p.Key });
+            e.HasIndex(p => new { p.Key, p.Value });
+        });
+
+        b.Entity<PropertyChange>(e =>
+        {
+            e.ToTable("property_changes");
+            e.HasIndex(p => new { p.ProfileId, p.Key, p.Timestamp });
+            e.HasIndex(p => p.Timestamp);
+        });
+
+        b.Entity<TrackedEvent>(e =>
+        {
+            e.ToTable("events");
+            e.HasIndex(x => x.EventId).IsUnique().HasFilter("\"EventId\" IS NOT NULL");
+            e.HasIndex(x => new { x.ProfileId, x.Timestamp });
+            // Covering index for "active profiles in a period" and its site/channel variants.
+            e.HasIndex(x => new { x.Timestamp, x.ProfileId, x.Site, x.Channel });
+            e.HasIndex(x => new { x.Name, x.Timestamp });
+            e.HasIndex(x => new { x.Campaign, x.ProfileId, x.Timestamp }).HasFilter("\"Campaign\" IS NOT NULL");
+        });
+
+        b.Entity<Site>(e =>
+        {
+            e.ToTable("sites");
+            e.HasKey(s => s.Key);
+        });
+
+        b.Entity<Goal>(e =>
+        {
+            e.ToTable("goals");
+            e.HasIndex(g => g.NormalizedName).IsUnique();
+            e.HasIndex(g => new { g.Status, g.CreatedAt });
+            e.Property(g => g.Name).HasMaxLength(GoalRules.MaxNameLength);
+            e.Property(g => g.Version).IsConcurrencyToken();
+            e.Property(g => g.Type).HasConversion<string>();
+            e.Property(g => g.Status).HasConversion<string>();
+            Json(e.Property(g => g.Groups));
+            Json(e.Property(g => g.Window));
+            Json(e.Property(g => g.Sites));
+            e.HasMany(g => g.CampaignLinks).WithOne().HasForeignKey(l => l.GoalId).OnDelete(DeleteBehavior.Cascade);
+            e.Ignore(g => g.IsEvaluating);
+        });
+
+        b.Entity<GoalCampaign>(e =>
+        {
+            e.ToTable("goal_campaigns");
+            e.HasKey(l => new { l.GoalId, l.CampaignId });
+            e.HasOne<Campaign>().WithMany().HasForeignKey(l => l.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<Completion>(e =>
+        {
+            e.ToTable("completions");
+            e.HasKey(c => new { c.GoalId, c.ProfileId });
+            e.HasIndex(c => new { c.GoalId, c.CompletedAt });
+            e.HasIndex(c => c.ProfileId);
+            e.HasOne<Goal>().WithMany().HasForeignKey(c => c.GoalId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<Conversion>(e =>
+        {
+            e.ToTable("conversions");
+            e.HasIndex(c => new { c.GoalId, c.Timestamp });
+            e.HasIndex(c => new { c.GoalId, c.ProfileId, c.Timestamp });
+            e.HasIndex(c => c.ProfileId);
+            e.HasOne<Goal>().WithMany().HasForeignKey(c => c.GoalId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<Campaign>(e =>
+        {
+            e.ToTable("campaigns");
+            e.HasIndex(c => c.Key).IsUnique();
+        });
+
+        b.Entity<AudienceEntry>(e =>
+        {
+            e.ToTable("audience_entries");
+            e.HasKey(a => new { a.CampaignId, a.ProfileId });
+            e.HasIndex(a => new { a.CampaignId, a.EnteredAt });
+            e.HasIndex(a => a.ProfileId);
+            e.HasOne<Campaign>().WithMany().HasForeignKey(a => a.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<Segment>(e =>
+        {
+            e.ToTable("segments");
+            e.HasIndex(s => s.Name).IsUnique();
+            Json(e.Property(s => s.Conditions));
+        });
+
+        b.Entity<Funnel>(e =>
+        {
+            e.ToTable("funnels");
+            Json(e.Property(f => f.Window));
+            e.HasMany(f => f.Steps).WithOne().HasForeignKey(s => s.FunnelId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<FunnelStep>(e =>
+        {
+            e.ToTable("funnel_steps");
+            e.HasKey(s => new { s.FunnelId, s.Position });
+            e.HasIndex(s => s.GoalId);
+            Json(e.Property(s => s.Window));
+            e.HasOne<Goal>().WithMany().HasForeignKey(s => s.GoalId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasIndex(t => t.SecretHash).IsUnique();
+        });
+
+        b.Entity<WorkspaceSetting>(e =>
+        {
+            e.ToTable("workspace_settings");
+            e.HasKey(s => s.Key);
+        });
+    }
+
+    private static void Json<T>(PropertyBuilder<T> property)
+    {
+        property.HasConversion(JsonColumn.Converter<T>(), JsonColumn.Comparer<T>());
+    }
+
+    private sealed class UnixMillisConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.ToUnixTimeMilliseconds(),
+        v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+}

@@ -1,0 +1,48 @@
+using GoalsDashboard.Data.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace GoalsDashboard.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    public const string ConnectionStringKey = "ConnectionStrings:Default";
+
+    /// <summary>Registers the database: one context per operation through the factory, and the provider's ingestion store.</summary>
+    public static IHostApplicationBuilder AddGoalsData(this IHostApplicationBuilder builder)
+    {
+        var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
+        if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new StartupConfigurationException($"Database:Provider \"{provider}\" is not supported by this build; use \"Sqlite\".");
+        }
+        var connectionString = ResolveSqliteConnectionString(builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
+        builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60)));
+        builder.Services.AddSingleton<IIngestionStore, SqliteIngestionStore>();
+        return builder;
+    }
+
+    /// <summary>A relative SQLite file lives next to the app (its content root), not wherever the shell happens to be.</summary>
+    public static string ResolveSqliteConnectionString(string? configured, string contentRoot)
+    {
+        SqliteConnectionStringBuilder csb;
+        try
+        {
+            csb = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? "Data Source=goalsdashboard.db" : configured);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new StartupConfigurationException($"{ConnectionStringKey} is not a valid SQLite connection string: {ex.Message}");
+        }
+        if (csb.Mode != SqliteOpenMode.Memory && !csb.DataSource.StartsWith(':') && !Path.IsPathRooted(csb.DataSource))
+        {
+            csb.DataSource = Path.Combine(contentRoot, csb.DataSource);
+        }
+        // Each context opens its own connection; pooling keeps that cheap.
+        csb.Pooling = true;
+        return csb.ToString();
+    }
+}
+
+/// <summary>A setting that stops the app from starting, with a message naming the setting.</summary>
+public sealed class StartupConfigurationException(string message) : Exception(message);

@@ -1,0 +1,57 @@
+using GoalsDashboard.Api;
+using GoalsDashboard.Components;
+using GoalsDashboard.Components.Account;
+using GoalsDashboard.Data;
+using GoalsDashboard.Services;
+using MudBlazor.Services;
+
+var builder = WebApplication.CreateBuilder(args);
+
+try
+{
+    builder.AddGoalsData();
+}
+catch (StartupConfigurationException ex)
+{
+    Console.Error.WriteLine($"crit: GoalsDashboard cannot start: {ex.Message}");
+    return 1;
+}
+builder.Services.AddGoalsIdentity();
+builder.Services.AddGoalsServices();
+builder.Services.AddMudServices();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+var app = builder.Build();
+
+try
+{
+    await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+}
+catch (Exception ex) when (ex is StartupConfigurationException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+{
+    var message = ex is StartupConfigurationException
+        ? ex.Message
+        : $"the database of {DataServiceCollectionExtensions.ConnectionStringKey} could not be opened or written ({ex.Message})";
+    app.Logger.LogCritical("GoalsDashboard cannot start: {Reason}", message);
+    return 1;
+}
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+}
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapHealthEndpoint();
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

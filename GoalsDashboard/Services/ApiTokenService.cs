@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using GoalsDashboard.Data;
+using GoalsDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace GoalsDashboard.Services;
+
+public sealed record ApiTokenInfo(int Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>Bearer tokens for integrators. Secrets are shown once and stored as SHA-256 hashes.</summary>
+public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>Creates a token and returns its secret, which is not stored and cannot be shown again.</summary>
+    public async Task<(ApiTokenInfo Token, string Secret)> CreateAsync(string name, IReadOnlyList<string> scopes, string user, CancellationToken ct = default)
+    {
+        var errors = new ValidationErrors();
+        var trimmed = name.Trim();
+        if (trimmed.Length is 0 or > 100)
+        {
+            errors.Add("name", "Give the token a name of 1 to 100 characters, such as \"Website tracker\".");
+        }
+        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
+        {
+            errors.Add("scopes", $"Choose at least one scope of: {string.Join(", ", ApiScopes.All)}.");
+        }
+        errors.ThrowIfAny();
+        var secret = "gd_" + Base64UrlSecret();
+        var token = await AddAsync(trimmed, secret, scopes, user, ct);
+        return (token, secret);
+    }
+
+    /// <summary>The automation token of <c>Bootstrap:ApiToken</c>: every scope, created once.</summary>
+    public async Task EnsureBootstrapTokenAsync(string secret, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var hash = Hash(secret);
+        if (!await db.ApiTokens.AnyAsync(t => t.SecretHash == hash, ct))
+        {
+            await AddAsync("Bootstrap token", secret, ApiScopes.All, "system", ct);
+        }
+    }
+
+    public async Task<IReadOnlyList<ApiTokenInfo>> ListAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tokens = await db.ApiTokens.AsNoTracking().OrderBy(t => t.Id).ToListAsync(ct);
+        return tokens.Select(ToInfo).ToList();
+    }
+
+    public async Task RevokeAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.FindAsync([id], ct) ?? throw new KeyNotFoundException($"No token {id}.");
+        token.RevokedAt ??= clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The live token with this secret, or null.</summary>
+    public async Task<ApiToken?> AuthenticateAsync(string secret, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var hash = Hash(secret);
+        return await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.SecretHash == hash && t.RevokedAt == null, ct);
+    }
+
+    private async Task<ApiTokenInfo> AddAsync(string name, string secret, IReadOnlyList<string> scopes, string user, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = new ApiToken
+        {
+            Name = name,
+            Prefix = secret[..Math.Min(secret.Length, 8)],
+            SecretHash = Hash(secret),
+            Scopes = string.Join(' ', scopes.Distinct()),
+            CreatedAt = clock.GetUtcNow(),
+            CreatedBy = user,
+        };
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync(ct);
+        return ToInfo(token);
+    }
+
+    private static ApiTokenInfo ToInfo(ApiToken t) =>
+        new(t.Id, t.Name, t.Prefix, t.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt);
+
+    private static string Base64UrlSecret() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,17 @@
+using GoalsDashboard.Data;
+
+namespace GoalsDashboard.Services;
+
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddGoalsServices(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<GoalService>();
+        services.AddSingleton<ApiTokenService>();
+        services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddScoped<ThemePreference>();
+        return services;
+    }
+}
