@@ -1,0 +1,76 @@
+using GoalsDashboard.Tests.TestInfrastructure;
+using Microsoft.Playwright;
+
+namespace GoalsDashboard.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public class SignInJourneyTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Admin_SignsIn_SeesTheSeededGoals_AndSearchesThem()
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page);
+
+        await page.Locator("tr.mud-table-row", new() { HasText = "Trial Signup Completed" }).WaitForAsync();
+        Assert.True(await page.Locator("tbody tr.mud-table-row").CountAsync() >= 6);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "goals-1366.png"), FullPage = true });
+
+        await page.FillAsync("input[placeholder='Search goals']", "purchase");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('tbody tr.mud-table-row').length === 1");
+        Assert.Contains("First Purchase Made", await page.Locator("tbody tr.mud-table-row").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task PhoneWidth_ShowsTheGoals_WithoutSideways_Scrolling()
+    {
+        var page = await browser.NewPageAsync(390, 844);
+        await browser.SignInAsync(page);
+        await page.Locator("text=Trial Signup Completed").First.WaitForAsync();
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the goals page scrolls sideways at 390 px");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "goals-390.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task WrongPassword_StaysOnSignIn_WithAnError()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/Account/Login");
+        await page.FillAsync("#email", GoalsAppFactory.AdminEmail);
+        await page.FillAsync("#password", "not-the-password");
+        await page.ClickAsync("[data-testid=sign-in]");
+        await page.Locator("[data-testid=login-error]").WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "signin-error-1366.png") });
+        Assert.Contains("/Account/Login", page.Url);
+    }
+
+    [Fact]
+    public async Task SignOut_FromTheUserMenu_ReturnsToSignIn()
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page);
+        await page.ClickAsync("[data-testid=user-menu-button]");
+        await page.ClickAsync("text=Sign out");
+        await page.WaitForURLAsync("**/Account/Login**");
+        await page.GotoAsync(browser.BaseUrl + "/goals");
+        await page.WaitForURLAsync("**/Account/Login**");
+    }
+
+    [Fact]
+    public async Task DarkMode_IsRemembered()
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page);
+        await page.ClickAsync("[data-testid=theme-toggle]");
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.WaitForFunctionAsync("() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').replace(/\\s/g, '') === 'rgba(15,19,27,1)'");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

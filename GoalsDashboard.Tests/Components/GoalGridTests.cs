@@ -1,0 +1,86 @@
+using Bunit;
+using GoalsDashboard.Components.Goals;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Services;
+using GoalsDashboard.Tests.TestInfrastructure;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace GoalsDashboard.Tests.Components;
+
+public class GoalGridTests : MudComponentTest
+{
+    private static readonly DateTimeOffset Created = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private static GoalListItem Item(string name, GoalType type, GoalStatus status = GoalStatus.Active) =>
+        new(Guid.NewGuid(), name, type, status, $"Completed when {name}.", [], Created, "ann", Created, "ann");
+
+    private static readonly IReadOnlyList<GoalListItem> Goals =
+    [
+        Item("Trial Signup Completed", GoalType.CustomEvent),
+        Item("Pricing Page Visited", GoalType.PageView),
+        Item("Old Newsletter Goal", GoalType.CustomEvent, GoalStatus.Archived),
+    ];
+
+    private IRenderedComponent<GoalGrid> RenderGrid()
+    {
+        var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<GoalGrid>(1);
+            b.AddAttribute(2, nameof(GoalGrid.Goals), Goals);
+            b.CloseComponent();
+        }));
+        return host.FindComponent<GoalGrid>();
+    }
+
+    [Fact]
+    public void ListsEveryGoal_WithTypeAndStatus()
+    {
+        var grid = RenderGrid();
+        var rows = grid.FindAll("tbody tr.mud-table-row");
+        Assert.Equal(3, rows.Count);
+        Assert.Contains("Trial Signup Completed", rows[0].TextContent);
+        Assert.Contains("Custom event", rows[0].TextContent);
+        Assert.Contains("Page view", rows[1].TextContent);
+        Assert.Contains("Archived", rows[2].TextContent);
+        Assert.Contains("1 Mar 2026", rows[0].TextContent);
+    }
+
+    [Fact]
+    public void Search_FiltersTheRows()
+    {
+        var grid = RenderGrid();
+        grid.Find("input[placeholder='Search goals']").Input("pricing");
+        var rows = grid.FindAll("tbody tr.mud-table-row");
+        Assert.Single(rows);
+        Assert.Contains("Pricing Page Visited", rows[0].TextContent);
+    }
+
+    [Fact]
+    public void Search_WithNoMatch_SaysSo()
+    {
+        var grid = RenderGrid();
+        grid.Find("input[placeholder='Search goals']").Input("zzz");
+        Assert.Contains("No goal matches", grid.Markup);
+    }
+
+    [Fact]
+    public void ClickingAColumnHeader_SortsByIt()
+    {
+        var grid = RenderGrid();
+        grid.FindAll("th .sortable-column-header").First(h => h.TextContent.Contains("Goal")).Click();
+        var names = grid.FindAll("tbody tr.mud-table-row").Select(r => r.TextContent).ToList();
+        Assert.Contains("Old Newsletter Goal", names[0]);
+        Assert.Contains("Trial Signup Completed", names[2]);
+    }
+}
+
+/// <summary>Renders arbitrary child content, so a test can put providers beside the component under test.</summary>
+public sealed class ContainerFragment : ComponentBase
+{
+    [Parameter] public RenderFragment? ChildContent { get; set; }
+
+    protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder) => builder.AddContent(0, ChildContent);
+}

@@ -1,0 +1,68 @@
+using Microsoft.Playwright;
+
+namespace GoalsDashboard.Tests.TestInfrastructure;
+
+/// <summary>The real app on a loopback port with a fresh seeded database, and Debian's headless Chromium.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public GoalsAppFactory Factory { get; } = new(seedDemo: true, realServer: true);
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ChromiumPath}; ./test.sh installs it (apt-get install -y chromium).");
+        }
+        BaseUrl = Factory.StartRealServer();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        Directory.CreateDirectory(ScreenshotFolder);
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1366, int height = 768)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the real form and waits for the interactive circuit.</summary>
+    public async Task SignInAsync(IPage page, string email = GoalsAppFactory.AdminEmail, string password = GoalsAppFactory.AdminPassword)
+    {
+        await page.GotoAsync(BaseUrl + "/goals");
+        await page.WaitForURLAsync("**/Account/Login**");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("[data-testid=sign-in]");
+        await page.WaitForURLAsync("**/goals");
+        await WaitForCircuitAsync(page);
+    }
+
+    /// <summary>The layout marks itself once its first interactive render ran, i.e. the circuit is up.</summary>
+    public static async Task WaitForCircuitAsync(IPage page) =>
+        await page.Locator("[data-interactive=true]").First.WaitForAsync(new() { Timeout = 30_000 });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        await Factory.DisposeAsync();
+    }
+}

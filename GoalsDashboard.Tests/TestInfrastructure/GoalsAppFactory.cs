@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using GoalsDashboard.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GoalsDashboard.Tests.TestInfrastructure;
+
+/// <summary>
+/// The real app on a fresh SQLite file of its own. Settings go in through <c>UseSetting</c> so that
+/// they are visible while Program.cs builds the host.
+/// </summary>
+public class GoalsAppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@test.local";
+    public const string AdminPassword = "Test!Admin2026";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "goalsdashboard-tests", Guid.NewGuid().ToString("N"));
+
+    public GoalsAppFactory(bool seedDemo = false, bool realServer = false)
+    {
+        SeedDemo = seedDemo;
+        if (realServer)
+        {
+            UseKestrel(0);
+        }
+    }
+
+    public bool SeedDemo { get; }
+
+    public string DatabasePath => Path.Combine(_folder, "goals.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(_folder);
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
+        builder.UseSetting("Demo:Seed", SeedDemo ? "true" : "false");
+        builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+    }
+
+    /// <summary>Starts Kestrel on a free loopback port and returns its address (for browser tests).</summary>
+    public string StartRealServer()
+    {
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/');
+    }
+
+    public async Task CreateUserAsync(string email, string password, string role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await DatabaseInitializer.EnsureUserAsync(scope.ServiceProvider, email, password, role, email);
+    }
+
+    /// <summary>A client that signed in through the real sign-in form and keeps its cookies.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string email, string password)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await client.GetStringAsync("/Account/Login");
+        var fields = new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["_handler"] = "login",
+            ["__RequestVerificationToken"] = HiddenValue(form, "__RequestVerificationToken"),
+        };
+        using var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(fields));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        return client;
+    }
+
+    private static string HiddenValue(string html, string name)
+    {
+        var match = Regex.Match(html, $"name=\"{Regex.Escape(name)}\"[^>]*value=\"([^\"]+)\"");
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException($"No {name} in the form.");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the OS; the temp folder is cleaned eventually.
+        }
+    }
+}
+
+/// <summary>One seeded app shared by the tests of a class (seeding takes a few seconds).</summary>
+public sealed class SeededAppFixture : IAsyncLifetime
+{
+    public GoalsAppFactory Factory { get; } = new(seedDemo: true);
+
+    public Task InitializeAsync()
+    {
+        _ = Factory.Server; // builds the host: migrations and demo seeding run now
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+}
