@@ -25,6 +25,7 @@ var app = builder.Build();
 
 try
 {
+    _ = app.Services.GetRequiredService<Workspace>(); // validates Workspace:TimeZone now, not at the first page
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync();
 }
 catch (Exception ex) when (ex is StartupConfigurationException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)

@@ -12,13 +12,14 @@ public class GoalGridTests : MudComponentTest
 {
     private static readonly DateTimeOffset Created = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private static GoalListItem Item(string name, GoalType type, GoalStatus status = GoalStatus.Active) =>
-        new(Guid.NewGuid(), name, type, status, $"Completed when {name}.", [], Created, "ann", Created, "ann");
+    private static GoalListItem Item(string name, GoalType type, GoalStatus status = GoalStatus.Active, int completions = 0, double rate = 0, double? target = null) =>
+        new(Guid.NewGuid(), name, type, status, $"Completed when {name}.", ["spring-sale"], Created, "ann", Created, "ann", false,
+            completions, completions + 2, rate, target, new int[30]);
 
     private static readonly IReadOnlyList<GoalListItem> Goals =
     [
-        Item("Trial Signup Completed", GoalType.CustomEvent),
-        Item("Pricing Page Visited", GoalType.PageView),
+        Item("Trial Signup Completed", GoalType.CustomEvent, completions: 364, rate: 16.4, target: 12),
+        Item("Pricing Page Visited", GoalType.PageView, completions: 80, rate: 3.6, target: 30),
         Item("Old Newsletter Goal", GoalType.CustomEvent, GoalStatus.Archived),
     ];
 
@@ -46,6 +47,18 @@ public class GoalGridTests : MudComponentTest
         Assert.Contains("Page view", rows[1].TextContent);
         Assert.Contains("Archived", rows[2].TextContent);
         Assert.Contains("1 Mar 2026", rows[0].TextContent);
+    }
+
+    [Fact]
+    public void ShowsCompletionsRateAndTargetStatus()
+    {
+        var rows = RenderGrid().FindAll("tbody tr.mud-table-row");
+        Assert.Contains("364", rows[0].TextContent);
+        Assert.Contains("366 conversions", rows[0].TextContent);
+        Assert.Contains("16.4%", rows[0].TextContent);
+        Assert.Contains("On track", rows[0].TextContent);
+        Assert.Contains("Behind", rows[1].TextContent);
+        Assert.Contains("spring-sale", rows[0].TextContent);
     }
 
     [Fact]

@@ -167,12 +167,12 @@ public sealed class DemoData
         var roll = _random.NextDouble();
         return roll switch
         {
-            < 0.22 => "/pricing",
-            < 0.40 => "/features",
-            < 0.60 => BlogPosts[_random.Next(BlogPosts.Length)],
-            < 0.78 => DocsPages[_random.Next(DocsPages.Length)],
-            < 0.86 => "/customers",
-            < 0.92 => "/about",
+            < 0.03 => "/pricing",
+            < 0.30 => "/features",
+            < 0.62 => BlogPosts[_random.Next(BlogPosts.Length)],
+            < 0.66 => DocsPages[_random.Next(DocsPages.Length)],
+            < 0.80 => "/customers",
+            < 0.90 => "/about",
             _ => "/",
         };
     }

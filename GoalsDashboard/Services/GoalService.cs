@@ -1,3 +1,4 @@
+using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
 using GoalsDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -15,22 +16,41 @@ public sealed record GoalListItem(
     DateTimeOffset CreatedAt,
     string CreatedBy,
     DateTimeOffset UpdatedAt,
-    string UpdatedBy);
+    string UpdatedBy,
+    bool IsEvaluating,
+    int Completions,
+    int Conversions,
+    double CompletionRate,
+    double? TargetRate,
+    IReadOnlyList<int> DailyCompletions)
+{
+    /// <summary>On track when the period's rate reaches the target; null without a target.</summary>
+    public bool? OnTrack => TargetRate is { } target ? CompletionRate >= target : null;
+}
 
 /// <summary>The goal use cases shared by the dashboard and the API.</summary>
-public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock)
+public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, BackfillQueue backfill, Workspace workspace)
 {
     public int MaxActiveGoals => configuration.GetValue("Goals:MaxActive", 100);
 
+    /// <summary>Every goal with its figures over the last 30 days (completions, conversions, rate over active profiles, daily trend).</summary>
     public async Task<IReadOnlyList<GoalListItem>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var goals = await db.Goals.AsNoTracking().Include(g => g.CampaignLinks).OrderBy(g => g.CreatedAt).ToListAsync(ct);
         var campaignKeys = await db.Campaigns.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Key, ct);
-        return goals.Select(g => new GoalListItem(
-                g.Id, g.Name, g.Type, g.Status, GoalSentence.Describe(g.Type, g.Groups, g.Window, g.Sites),
-                g.CampaignLinks.Select(l => campaignKeys.GetValueOrDefault(l.CampaignId, "?")).Order(StringComparer.Ordinal).ToList(),
-                g.CreatedAt, g.CreatedBy, g.UpdatedAt, g.UpdatedBy))
+        var period = Period.LastDays(30, clock.GetUtcNow(), workspace.TimeZone);
+        var (summaries, active) = await GoalSummaries.LoadAsync(db, period, ct);
+        var empty = new GoalSummary(0, 0, new int[period.Days]);
+        return goals.Select(g =>
+            {
+                var summary = summaries.GetValueOrDefault(g.Id, empty);
+                return new GoalListItem(
+                    g.Id, g.Name, g.Type, g.Status, GoalSentence.Describe(g.Type, g.Groups, g.Window, g.Sites),
+                    g.CampaignLinks.Select(l => campaignKeys.GetValueOrDefault(l.CampaignId, "?")).Order(StringComparer.Ordinal).ToList(),
+                    g.CreatedAt, g.CreatedBy, g.UpdatedAt, g.UpdatedBy, g.IsEvaluating,
+                    summary.Completions, summary.Conversions, GoalSummaries.Rate(summary.Completions, active), g.TargetRate, summary.DailyCompletions);
+            })
             .ToList();
     }
 
@@ -49,6 +69,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
         goal.CampaignLinks.AddRange(await ResolveCampaignsAsync(db, goal.Id, normalized.Campaigns, ct));
         db.Goals.Add(goal);
         await db.SaveChangesAsync(ct);
+        backfill.Enqueue(goal.Id);
         return goal;
     }
 

@@ -7,9 +7,13 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddGoalsServices(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Workspace>();
         services.AddSingleton<GoalService>();
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<EvaluationService>();
+        services.AddSingleton<BackfillQueue>();
+        services.AddHostedService<BackfillWorker>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddScoped<ThemePreference>();
         return services;

@@ -1,5 +1,8 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using GoalsDashboard.Domain;
+using GoalsDashboard.Evaluation;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,6 +40,138 @@ internal sealed class SqliteIngestionStore(IDbContextFactory<AppDbContext> dbFac
     }
 
     private static long? Millis(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromMillis(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    public async IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(IReadOnlyCollection<long>? profileIds, bool withEventProperties,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        // Property changes and recorded conversions are few: read them whole, then stream the events.
+        var filter = profileIds is null ? "" : $" WHERE ProfileId IN ({string.Join(',', profileIds)})";
+        var changes = new Dictionary<long, List<PropertyFact>>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT ProfileId, Key, Kind, Value, Timestamp, Id FROM property_changes{filter}";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var profileId = reader.GetInt64(0);
+                if (!changes.TryGetValue(profileId, out var list))
+                {
+                    changes[profileId] = list = [];
+                }
+                var value = new PropertyValue((PropertyValueKind)reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                list.Add(new PropertyFact(reader.GetString(1), value, FromMillis(reader.GetInt64(4)), reader.GetInt64(5)));
+            }
+        }
+        var recorded = new Dictionary<long, Dictionary<Guid, List<RecordedConversion>>>();
+        await using (var command = connection.CreateCommand())
+        {
+            var sourceFilter = $"Source IN ({(int)ConversionSource.Api},{(int)ConversionSource.Match})";
+            command.CommandText = "SELECT ProfileId, GoalId, Timestamp, Source, Value, Channel, Site, EventId FROM conversions WHERE "
+                + sourceFilter + (profileIds is null ? "" : $" AND ProfileId IN ({string.Join(',', profileIds)})");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var profileId = reader.GetInt64(0);
+                if (!recorded.TryGetValue(profileId, out var byGoal))
+                {
+                    recorded[profileId] = byGoal = [];
+                }
+                var goalId = reader.GetGuid(1);
+                if (!byGoal.TryGetValue(goalId, out var list))
+                {
+                    byGoal[goalId] = list = [];
+                }
+                list.Add(new RecordedConversion(FromMillis(reader.GetInt64(2)), (ConversionSource)reader.GetInt32(3),
+                    reader.IsDBNull(4) ? null : (decimal)reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetInt64(7)));
+            }
+        }
+
+        var profileFilter = profileIds is null ? "" : $" WHERE ProfileId IN ({string.Join(',', profileIds)})";
+        var seen = new HashSet<long>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT ProfileId, Id, Name, Timestamp, Site, Path, Channel, RevenueAmount, RevenueCurrency"
+                + (withEventProperties ? ", PropertiesJson" : "") + $" FROM events{profileFilter} ORDER BY ProfileId, Timestamp, Id";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var current = -1L;
+            var events = new List<EventFact>();
+            while (await reader.ReadAsync(ct))
+            {
+                var profileId = reader.GetInt64(0);
+                if (profileId != current && events.Count > 0)
+                {
+                    seen.Add(current);
+                    yield return Assemble(current, events, changes, recorded);
+                    events = [];
+                }
+                current = profileId;
+                events.Add(new EventFact(
+                    reader.GetInt64(1), reader.GetString(2), FromMillis(reader.GetInt64(3)),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    withEventProperties && !reader.IsDBNull(9) ? EventProperties.Parse(reader.GetString(9)) : null,
+                    reader.IsDBNull(7) ? null : (decimal)reader.GetDouble(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+            }
+            if (events.Count > 0)
+            {
+                seen.Add(current);
+                yield return Assemble(current, events, changes, recorded);
+            }
+        }
+        // Profiles known only through property changes or recorded conversions.
+        foreach (var profileId in changes.Keys.Concat(recorded.Keys).Where(id => !seen.Contains(id)).Distinct().Order())
+        {
+            yield return Assemble(profileId, [], changes, recorded);
+        }
+    }
+
+    private static StoredHistory Assemble(long profileId, List<EventFact> events, Dictionary<long, List<PropertyFact>> changes,
+        Dictionary<long, Dictionary<Guid, List<RecordedConversion>>> recorded) =>
+        new(new ProfileHistory(profileId, events, changes.GetValueOrDefault(profileId) ?? []),
+            recorded.GetValueOrDefault(profileId) ?? (IReadOnlyDictionary<Guid, List<RecordedConversion>>)EmptyRecorded);
+
+    private static readonly Dictionary<Guid, List<RecordedConversion>> EmptyRecorded = [];
+
+    public async Task ReplaceResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long>? profileIds,
+        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var derived = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
+        foreach (var goalId in goalIds)
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = tx;
+            var profileFilter = profileIds is null ? "" : $" AND ProfileId IN ({string.Join(',', profileIds)})";
+            delete.CommandText = $"DELETE FROM completions WHERE GoalId = $g{profileFilter}; DELETE FROM conversions WHERE GoalId = $g AND {derived}{profileFilter};";
+            delete.Parameters.AddWithValue("$g", goalId.ToString().ToUpperInvariant());
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        var completions = results.Where(r => r.Result.Completion is not null).ToList();
+        await InsertAsync(connection, tx, completions,
+            "INSERT INTO completions (GoalId, ProfileId, CompletedAt, TriggerEventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6)",
+            r => [r.GoalId.ToString().ToUpperInvariant(), r.ProfileId, Millis(r.Result.Completion!.CompletedAt), r.Result.Completion.TriggerEventId,
+                  r.Result.Completion.Channel, r.Result.Completion.Site, r.Result.Completion.Value is { } v ? (double)v : null], ct);
+
+        var conversions = results.SelectMany(r => r.Result.Conversions
+                .Where(c => c.Source is ConversionSource.Event or ConversionSource.Completion)
+                .Select(c => (r.GoalId, r.ProfileId, Conversion: c)))
+            .ToList();
+        await InsertAsync(connection, tx, conversions,
+            "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7)",
+            c => [c.GoalId.ToString().ToUpperInvariant(), c.ProfileId, Millis(c.Conversion.Timestamp), (int)c.Conversion.Source, c.Conversion.EventId,
+                  c.Conversion.Channel, c.Conversion.Site, c.Conversion.Value is { } v ? (double)v : null], ct);
+        await tx.CommitAsync(ct);
+    }
 
     /// <summary>One prepared command, re-bound per row: the fastest way SQLite takes many rows.</summary>
     private static async Task InsertAsync<T>(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<T> rows,

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json;
+using GoalsDashboard.Domain;
+
+namespace GoalsDashboard.Evaluation;
+
+/// <summary>Reads an event's stored properties (a JSON object) into typed values.</summary>
+public static class EventProperties
+{
+    public static IReadOnlyDictionary<string, PropertyValue> Parse(string json)
+    {
+        var result = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return result;
+        }
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            result[property.Name] = FromJson(property.Value);
+        }
+        return result;
+    }
+
+    public static PropertyValue FromJson(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => PropertyValue.String(element.GetString()!),
+        JsonValueKind.Number => new PropertyValue(PropertyValueKind.Number, element.GetRawText()),
+        JsonValueKind.True => PropertyValue.Bool(true),
+        JsonValueKind.False => PropertyValue.Bool(false),
+        JsonValueKind.Null or JsonValueKind.Undefined => PropertyValue.Null,
+        // Objects and arrays compare as their JSON text.
+        _ => PropertyValue.String(element.GetRawText()),
+    };
+
+    public static string Format(double number) => number.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using GoalsDashboard.Data;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Evaluation;
+using Microsoft.EntityFrameworkCore;
+
+namespace GoalsDashboard.Services;
+
+/// <summary>
+/// Keeps stored completions and conversions equal to a full evaluation of each profile's history.
+/// Live: after new data, the touched profiles are re-evaluated against every active goal. Backfill:
+/// a new, edited or restored goal is evaluated over all profiles. Both run under one lock so that a
+/// backfill never writes over fresher live results.
+/// </summary>
+public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory, IIngestionStore store, ILogger<EvaluationService> logger)
+{
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly ConcurrentDictionary<Guid, double> _progress = new();
+
+    /// <summary>Raised after results changed, with the goals concerned (for live pages).</summary>
+    public event Action<IReadOnlyCollection<Guid>>? ResultsChanged;
+
+    /// <summary>Backfill progress (0–1) of the goals being evaluated now.</summary>
+    public double? ProgressOf(Guid goalId) => _progress.TryGetValue(goalId, out var p) ? p : null;
+
+    public async Task EvaluateProfilesAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default)
+    {
+        if (profileIds.Count == 0)
+        {
+            return;
+        }
+        await _lock.WaitAsync(ct);
+        try
+        {
+            var goals = await ActiveGoalsAsync(ct);
+            if (goals.Count == 0)
+            {
+                return;
+            }
+            var withProperties = goals.Any(HasFilters);
+            var results = new List<(Guid, long, EvaluationResult)>();
+            foreach (var chunk in profileIds.Chunk(500))
+            {
+                await foreach (var stored in store.ReadHistoriesAsync(chunk, withProperties, ct))
+                {
+                    foreach (var goal in goals)
+                    {
+                        results.Add((goal.Id, stored.History.ProfileId, GoalEvaluator.Evaluate(goal, stored.History, stored.Recorded.GetValueOrDefault(goal.Id))));
+                    }
+                }
+                await store.ReplaceResultsAsync(goals.Select(g => g.Id).ToList(), chunk, results, ct);
+                results.Clear();
+            }
+            ResultsChanged?.Invoke(goals.Select(g => g.Id).ToList());
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Evaluates one goal over all history and marks the version it evaluated. Archived goals are left alone.</summary>
+    public async Task BackfillAsync(Guid goalId, CancellationToken ct = default)
+    {
+        await _lock.WaitAsync(ct);
+        try
+        {
+            Goal? goal;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                goal = await db.Goals.AsNoTracking().FirstOrDefaultAsync(g => g.Id == goalId, ct);
+            }
+            if (goal is null || goal.Status != GoalStatus.Active)
+            {
+                return;
+            }
+            var version = goal.Version;
+            var spec = new GoalSpec(goal);
+            _progress[goalId] = 0;
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            int total;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                total = Math.Max(1, await db.Profiles.CountAsync(ct));
+            }
+            var results = new List<(Guid, long, EvaluationResult)>();
+            var done = 0;
+            await foreach (var stored in store.ReadHistoriesAsync(null, HasFilters(spec), ct))
+            {
+                var result = GoalEvaluator.Evaluate(spec, stored.History, stored.Recorded.GetValueOrDefault(goalId));
+                if (result.Completion is not null || result.Conversions.Count > 0)
+                {
+                    results.Add((goalId, stored.History.ProfileId, result));
+                }
+                if (++done % 5000 == 0)
+                {
+                    _progress[goalId] = Math.Min(0.95, (double)done / total);
+                }
+            }
+            await store.ReplaceResultsAsync([goalId], null, results, ct);
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                // Only this column: a concurrent edit (newer Version) must not be overwritten.
+                await db.Goals.Where(g => g.Id == goalId && g.EvaluatedVersion < version)
+                    .ExecuteUpdateAsync(s => s.SetProperty(g => g.EvaluatedVersion, version), ct);
+            }
+            logger.LogInformation("Evaluated goal {Goal} over {Profiles} profiles in {Elapsed} ms", goal.Name, done, started.ElapsedMilliseconds);
+            ResultsChanged?.Invoke([goalId]);
+        }
+        finally
+        {
+            _progress.TryRemove(goalId, out _);
+            _lock.Release();
+        }
+    }
+
+    private async Task<List<GoalSpec>> ActiveGoalsAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var goals = await db.Goals.AsNoTracking().Where(g => g.Status == GoalStatus.Active).ToListAsync(ct);
+        return goals.Select(g => new GoalSpec(g)).ToList();
+    }
+
+    private static bool HasFilters(GoalSpec goal) => goal.Groups.Any(g => g.Conditions.Any(c => c.Filters.Count > 0));
+}
+
+/// <summary>Goals waiting for a backfill, worked off one at a time in the background.</summary>
+public sealed class BackfillQueue
+{
+    private readonly System.Threading.Channels.Channel<Guid> _channel = System.Threading.Channels.Channel.CreateUnbounded<Guid>();
+    private readonly ConcurrentDictionary<Guid, byte> _pending = new();
+
+    public void Enqueue(Guid goalId)
+    {
+        if (_pending.TryAdd(goalId, 0))
+        {
+            _channel.Writer.TryWrite(goalId);
+        }
+    }
+
+    public bool IsPending(Guid goalId) => _pending.ContainsKey(goalId);
+
+    internal async IAsyncEnumerable<Guid> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var id in _channel.Reader.ReadAllAsync(ct))
+        {
+            _pending.TryRemove(id, out _);
+            yield return id;
+        }
+    }
+}
+
+/// <summary>Runs backfills without blocking the UI or ingestion; on start, picks up goals whose evaluation is behind.</summary>
+public sealed class BackfillWorker(BackfillQueue queue, EvaluationService evaluation, IDbContextFactory<AppDbContext> dbFactory, ILogger<BackfillWorker> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
+        {
+            var behind = await db.Goals.AsNoTracking()
+                .Where(g => g.Status == GoalStatus.Active && g.EvaluatedVersion < g.Version)
+                .OrderBy(g => g.CreatedAt).Select(g => g.Id).ToListAsync(stoppingToken);
+            behind.ForEach(queue.Enqueue);
+        }
+        await foreach (var goalId in queue.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await evaluation.BackfillAsync(goalId, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Backfill of goal {Goal} failed; it stays marked as evaluating and is retried at the next start", goalId);
+            }
+        }
+    }
+}
