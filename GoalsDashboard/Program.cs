@@ -18,6 +18,7 @@ catch (StartupConfigurationException ex)
 }
 builder.Services.AddGoalsIdentity();
 builder.Services.AddGoalsServices();
+builder.Services.AddGoalsApi(builder.Configuration);
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -37,18 +38,25 @@ catch (Exception ex) when (ex is StartupConfigurationException or Microsoft.Data
     return 1;
 }
 
-if (!app.Environment.IsDevelopment())
+// The API answers with problem details; the dashboard with its own error and not-found pages.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), ui =>
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+    if (!app.Environment.IsDevelopment())
+    {
+        ui.UseExceptionHandler("/Error", createScopeForErrors: true);
+    }
+    ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+});
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapHealthEndpoint();
 app.MapAccountEndpoints();
+app.MapGoalsApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

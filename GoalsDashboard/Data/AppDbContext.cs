@@ -24,6 +24,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<FunnelStep> FunnelSteps => Set<FunnelStep>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<WorkspaceSetting> WorkspaceSettings => Set<WorkspaceSetting>();
+    public DbSet<PendingEvaluation> PendingEvaluations => Set<PendingEvaluation>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -163,6 +164,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         {
             e.ToTable("api_tokens");
             e.HasIndex(t => t.SecretHash).IsUnique();
+        });
+
+        b.Entity<PendingEvaluation>(e =>
+        {
+            e.ToTable("pending_evaluations");
+            e.HasKey(p => p.ProfileId);
+            e.Property(p => p.ProfileId).ValueGeneratedNever();
         });
 
         b.Entity<WorkspaceSetting>(e =>

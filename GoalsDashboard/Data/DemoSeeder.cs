@@ -1,4 +1,5 @@
 using GoalsDashboard.Domain;
+using GoalsDashboard.Ingestion;
 using GoalsDashboard.Services;
 using Microsoft.EntityFrameworkCore;
 
@@ -39,21 +40,35 @@ public sealed class DemoSeeder(
             await db.SaveChangesAsync(ct);
         }
 
-        var load = new DemoData(now).Generate();
-        await store.BulkLoadAsync(load, ct);
-
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            foreach (var site in load.Events.Where(e => e.Site is not null).GroupBy(e => e.Site!))
-            {
-                db.Sites.Add(new Site { Key = site.Key, FirstSeenAt = site.Min(e => e.Timestamp), Label = site.Key == DemoData.AppSite ? "Web app" : "Marketing site" });
-            }
-            await db.SaveChangesAsync(ct);
-        }
-
         foreach (var draft in DemoData.Goals())
         {
             await goals.CreateAsync(draft, SeedUser, ct);
+        }
+
+        // The demo data goes through the same ingestion path as tracked data, so live evaluation
+        // computes the seeded goals' completions exactly as it would for real traffic.
+        var load = new DemoData(now).Generate();
+        var externalIds = load.Profiles.ToDictionary(p => p.Id, p => p.ExternalId);
+        var properties = load.PropertyChanges.GroupBy(c => (c.ProfileId, c.Timestamp)).OrderBy(g => g.Key.Timestamp)
+            .Select(g => new ProfilePropertyChanges(externalIds[g.Key.ProfileId], g.Select(c => new IncomingPropertyChange(c.Key, new PropertyValue(c.Kind, c.Value))).ToList(), g.Key.Timestamp))
+            .ToList();
+        foreach (var batch in properties.Chunk(IngestionLimits.MaxBatch))
+        {
+            await store.SetPropertiesAsync(batch, ct);
+        }
+        foreach (var batch in load.Events.Chunk(IngestionLimits.MaxBatch))
+        {
+            await store.IngestEventsAsync(batch.Select(e => new IncomingEvent(e.EventId, externalIds[e.ProfileId], e.Name, e.Timestamp, e.Site, e.Path,
+                e.Channel, e.Campaign, e.PropertiesJson, e.RevenueAmount, e.RevenueCurrency)).ToList(), now, ct);
+        }
+
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            foreach (var site in await db.Sites.ToListAsync(ct))
+            {
+                site.Label = site.Key == DemoData.AppSite ? "Web app" : "Marketing site";
+            }
+            await db.SaveChangesAsync(ct);
         }
         return true;
     }

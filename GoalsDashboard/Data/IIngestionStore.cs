@@ -1,5 +1,6 @@
 using GoalsDashboard.Domain;
 using GoalsDashboard.Evaluation;
+using GoalsDashboard.Ingestion;
 
 namespace GoalsDashboard.Data;
 
@@ -12,6 +13,28 @@ public interface IIngestionStore
 {
     /// <summary>Writes a batch in one transaction. Profiles must carry their ids; events and changes get theirs from the store.</summary>
     Task BulkLoadAsync(BulkLoad load, CancellationToken ct = default);
+
+    /// <summary>
+    /// Stores a validated batch atomically: skips duplicate event ids (within the batch and against
+    /// stored events), creates unknown profiles, keeps first-seen, sites and campaign audiences up to
+    /// date, and marks the touched profiles for evaluation in the same transaction.
+    /// </summary>
+    Task<IngestResult> IngestEventsAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records property changes (one timestamp per item, shared by its keys), creating unknown profiles
+    /// (their first-seen stays empty until an event); marks them for evaluation. Returns the internal ids, in order.
+    /// </summary>
+    Task<IReadOnlyList<long>> SetPropertiesAsync(IReadOnlyList<ProfilePropertyChanges> batch, CancellationToken ct = default);
+
+    /// <summary>Marks profiles for evaluation (after a recorded conversion, say).</summary>
+    Task MarkPendingAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default);
+
+    /// <summary>Profiles waiting for evaluation, with the version of their mark.</summary>
+    Task<IReadOnlyList<(long ProfileId, long Version)>> PendingAsync(int max, CancellationToken ct = default);
+
+    /// <summary>Clears marks that were not renewed since they were read.</summary>
+    Task ClearPendingAsync(IReadOnlyList<(long ProfileId, long Version)> marks, CancellationToken ct = default);
 
     /// <summary>
     /// Reads the histories of the given profiles (all profiles when null), in profile-id order,

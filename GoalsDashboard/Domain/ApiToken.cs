@@ -23,6 +23,8 @@ public sealed class ApiToken
     public string CreatedBy { get; set; } = "";
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>Created by an Admin (or the bootstrap token): may also delete goals permanently.</summary>
+    public bool IsAdmin { get; set; }
 
     public bool HasScope(string scope) => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal);
 }

@@ -48,3 +48,6 @@ public sealed class ValidationErrors
         }
     }
 }
+
+/// <summary>A change based on a stale version of an item: someone else saved in between.</summary>
+public sealed class ConcurrencyConflictException(string message) : Exception(message);

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GoalsDashboard.Services;
 
-public sealed record ApiTokenInfo(int Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+public sealed record ApiTokenInfo(int Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, bool IsAdmin);
 
 /// <summary>Bearer tokens for integrators. Secrets are shown once and stored as SHA-256 hashes.</summary>
 public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
@@ -14,7 +14,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
     public static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     /// <summary>Creates a token and returns its secret, which is not stored and cannot be shown again.</summary>
-    public async Task<(ApiTokenInfo Token, string Secret)> CreateAsync(string name, IReadOnlyList<string> scopes, string user, CancellationToken ct = default)
+    public async Task<(ApiTokenInfo Token, string Secret)> CreateAsync(string name, IReadOnlyList<string> scopes, string user, bool isAdmin, CancellationToken ct = default)
     {
         var errors = new ValidationErrors();
         var trimmed = name.Trim();
@@ -28,7 +28,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
         }
         errors.ThrowIfAny();
         var secret = "gd_" + Base64UrlSecret();
-        var token = await AddAsync(trimmed, secret, scopes, user, ct);
+        var token = await AddAsync(trimmed, secret, scopes, user, isAdmin, ct);
         return (token, secret);
     }
 
@@ -39,7 +39,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
         var hash = Hash(secret);
         if (!await db.ApiTokens.AnyAsync(t => t.SecretHash == hash, ct))
         {
-            await AddAsync("Bootstrap token", secret, ApiScopes.All, "system", ct);
+            await AddAsync("Bootstrap token", secret, ApiScopes.All, "system", isAdmin: true, ct);
         }
     }
 
@@ -56,17 +56,27 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
         var token = await db.ApiTokens.FindAsync([id], ct) ?? throw new KeyNotFoundException($"No token {id}.");
         token.RevokedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        _cache.TryRemove(token.SecretHash, out _);
     }
 
-    /// <summary>The live token with this secret, or null.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiToken? Token, DateTimeOffset Until)> _cache = new();
+
+    /// <summary>The live token with this secret, or null. Cached for a few seconds: ingestion authenticates every batch.</summary>
     public async Task<ApiToken?> AuthenticateAsync(string secret, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var hash = Hash(secret);
-        return await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.SecretHash == hash && t.RevokedAt == null, ct);
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
+        {
+            return cached.Token;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.SecretHash == hash && t.RevokedAt == null, ct);
+        _cache[hash] = (token, now.AddSeconds(10));
+        return token;
     }
 
-    private async Task<ApiTokenInfo> AddAsync(string name, string secret, IReadOnlyList<string> scopes, string user, CancellationToken ct)
+    private async Task<ApiTokenInfo> AddAsync(string name, string secret, IReadOnlyList<string> scopes, string user, bool isAdmin, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var token = new ApiToken
@@ -77,6 +87,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
             Scopes = string.Join(' ', scopes.Distinct()),
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = user,
+            IsAdmin = isAdmin,
         };
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(ct);
@@ -84,7 +95,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
     }
 
     private static ApiTokenInfo ToInfo(ApiToken t) =>
-        new(t.Id, t.Name, t.Prefix, t.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt);
+        new(t.Id, t.Name, t.Prefix, t.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt, t.IsAdmin);
 
     private static string Base64UrlSecret() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -73,6 +73,182 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
         return goal;
     }
 
+    /// <summary>
+    /// Creates several goals atomically, in order. A draft whose definition equals an active goal's
+    /// returns that goal instead of a duplicate. The first invalid draft fails the whole call.
+    /// </summary>
+    public async Task<(IReadOnlyList<(Goal Goal, IReadOnlyList<string> CampaignKeys)> Goals, DomainValidationException? Error, int FailedIndex)> CreateManyAsync(
+        IReadOnlyList<GoalDraft> drafts, string user, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var active = await db.Goals.AsNoTracking().Include(g => g.CampaignLinks).Where(g => g.Status == GoalStatus.Active).ToListAsync(ct);
+        var result = new List<(Goal, IReadOnlyList<string>)>();
+        var created = new List<Goal>();
+        var activeCount = active.Count;
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            try
+            {
+                var normalized = GoalRules.Normalize(drafts[i]);
+                var key = DefinitionKey(normalized.Type, normalized.Groups, normalized.Window, normalized.Sites);
+                var existing = active.Concat(created).FirstOrDefault(g => g.Type == normalized.Type && DefinitionKey(g.Type, g.Groups, g.Window, g.Sites) == key);
+                if (existing is not null)
+                {
+                    result.Add((existing, await CampaignKeysAsync(db, existing, ct)));
+                    continue;
+                }
+                await CheckAgainstStoredGoalsAsync(db, normalized, null, ct);
+                if (activeCount >= MaxActiveGoals)
+                {
+                    throw new DomainValidationException("status", $"This workspace already has {MaxActiveGoals} active goals, the limit. Archive a goal you no longer use first.");
+                }
+                var goal = Goal.Create(normalized, user, clock.GetUtcNow());
+                goal.CampaignLinks.AddRange(await ResolveCampaignsAsync(db, goal.Id, normalized.Campaigns, ct));
+                db.Goals.Add(goal);
+                await db.SaveChangesAsync(ct);
+                created.Add(goal);
+                activeCount++;
+                result.Add((goal, normalized.Campaigns.Order(StringComparer.Ordinal).ToList()));
+            }
+            catch (DomainValidationException ex)
+            {
+                await tx.RollbackAsync(ct);
+                return ([], ex, i);
+            }
+        }
+        await tx.CommitAsync(ct);
+        created.ForEach(g => backfill.Enqueue(g.Id));
+        return (result, null, -1);
+    }
+
+    /// <summary>A goal with its campaign keys, or null.</summary>
+    public async Task<(Goal Goal, IReadOnlyList<string> CampaignKeys)?> GetAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var goal = await db.Goals.AsNoTracking().Include(g => g.CampaignLinks).FirstOrDefaultAsync(g => g.Id == id, ct);
+        return goal is null ? null : (goal, await CampaignKeysAsync(db, goal, ct));
+    }
+
+    /// <summary>Goals oldest first, one page at a time.</summary>
+    public async Task<(IReadOnlyList<(Goal Goal, IReadOnlyList<string> CampaignKeys)> Page, int Total)> PageAsync(
+        GoalStatus? status, int page, int pageSize, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Goals.AsNoTracking().Include(g => g.CampaignLinks).AsQueryable();
+        if (status is { } s)
+        {
+            query = query.Where(g => g.Status == s);
+        }
+        var total = await query.CountAsync(ct);
+        var goals = await query.OrderBy(g => g.CreatedAt).ThenBy(g => g.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var keys = await db.Campaigns.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Key, ct);
+        return (goals.Select(g => (g, (IReadOnlyList<string>)g.CampaignLinks.Select(l => keys[l.CampaignId]).Order(StringComparer.Ordinal).ToList())).ToList(), total);
+    }
+
+    /// <summary>The active goal whose definition (type, groups, window, sites) equals the draft's, for idempotent creation.</summary>
+    public async Task<Goal?> FindSameDefinitionAsync(GoalDraft draft, CancellationToken ct = default)
+    {
+        var normalized = GoalRules.Normalize(draft);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var candidates = await db.Goals.AsNoTracking().Include(g => g.CampaignLinks).Where(g => g.Status == GoalStatus.Active && g.Type == normalized.Type).ToListAsync(ct);
+        var key = DefinitionKey(normalized.Type, normalized.Groups, normalized.Window, normalized.Sites);
+        return candidates.FirstOrDefault(g => DefinitionKey(g.Type, g.Groups, g.Window, g.Sites) == key);
+    }
+
+    private static string DefinitionKey(GoalType type, IReadOnlyList<ConditionGroup> groups, GoalWindow? window, IReadOnlyList<string> sites) =>
+        System.Text.Json.JsonSerializer.Serialize(new { type, groups, window, sites = sites.Order(StringComparer.Ordinal) }, JsonColumn.Options);
+
+    /// <summary>
+    /// Replaces the definition. <paramref name="expectedVersion"/> (when given) must be the stored version;
+    /// otherwise someone else saved in between and nothing is overwritten.
+    /// </summary>
+    public async Task<Goal> ReplaceAsync(Guid id, GoalDraft draft, int? expectedVersion, string user, CancellationToken ct = default)
+    {
+        var normalized = GoalRules.Normalize(draft);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var goal = await db.Goals.Include(g => g.CampaignLinks).FirstOrDefaultAsync(g => g.Id == id, ct)
+            ?? throw new KeyNotFoundException($"There is no goal {id}.");
+        CheckVersion(goal, expectedVersion);
+        await CheckAgainstStoredGoalsAsync(db, normalized, id, ct);
+        var links = await ResolveCampaignsAsync(db, id, normalized.Campaigns, ct);
+        goal.Replace(normalized, user, clock.GetUtcNow());
+        goal.CampaignLinks.RemoveAll(l => links.All(n => n.CampaignId != l.CampaignId));
+        goal.CampaignLinks.AddRange(links.Where(n => goal.CampaignLinks.All(l => l.CampaignId != n.CampaignId)));
+        await SaveAsync(db, ct);
+        backfill.Enqueue(goal.Id);
+        return goal;
+    }
+
+    public async Task<Goal> SetStatusAsync(Guid id, GoalStatus status, string user, int? expectedVersion = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var goal = await db.Goals.Include(g => g.CampaignLinks).FirstOrDefaultAsync(g => g.Id == id, ct)
+            ?? throw new KeyNotFoundException($"There is no goal {id}.");
+        CheckVersion(goal, expectedVersion);
+        if (status == GoalStatus.Active && goal.Status == GoalStatus.Archived
+            && await db.Goals.CountAsync(g => g.Status == GoalStatus.Active, ct) >= MaxActiveGoals)
+        {
+            throw new DomainValidationException("status", $"This workspace already has {MaxActiveGoals} active goals, the limit. Archive another goal first.");
+        }
+        if (status == GoalStatus.Active)
+        {
+            goal.Restore(user, clock.GetUtcNow());
+        }
+        else
+        {
+            goal.Archive(user, clock.GetUtcNow());
+        }
+        await SaveAsync(db, ct);
+        if (status == GoalStatus.Active)
+        {
+            // Restoring re-evaluates: events arrived while it was archived.
+            backfill.Enqueue(goal.Id);
+        }
+        return goal;
+    }
+
+    /// <summary>Deletes a goal with its completions and conversions. Refused while a funnel uses it.</summary>
+    public async Task DeleteAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var goal = await db.Goals.FirstOrDefaultAsync(g => g.Id == id, ct) ?? throw new KeyNotFoundException($"There is no goal {id}.");
+        var funnels = await db.FunnelSteps.Where(s => s.GoalId == id).Join(db.Funnels, s => s.FunnelId, f => f.Id, (s, f) => f.Name).Distinct().ToListAsync(ct);
+        if (funnels.Count > 0)
+        {
+            throw new DomainValidationException("id", $"The goal is a step of the funnel(s) {string.Join(", ", funnels)}; remove it from them first, or archive it instead.");
+        }
+        db.Goals.Remove(goal);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static void CheckVersion(Goal goal, int? expectedVersion)
+    {
+        if (expectedVersion is { } expected && expected != goal.Version)
+        {
+            throw new ConcurrencyConflictException(
+                $"\"{goal.Name}\" was changed by {goal.UpdatedBy} at {goal.UpdatedAt:u} (version {goal.Version}; yours is {expected}). Reload it and apply your change again.");
+        }
+    }
+
+    private static async Task SaveAsync(AppDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConcurrencyConflictException("The goal was changed by someone else while you were saving. Reload it and apply your change again.");
+        }
+    }
+
+    public static async Task<IReadOnlyList<string>> CampaignKeysAsync(AppDbContext db, Goal goal, CancellationToken ct)
+    {
+        var ids = goal.CampaignLinks.Select(l => l.CampaignId).ToList();
+        return await db.Campaigns.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => c.Key).OrderBy(k => k).ToListAsync(ct);
+    }
+
     private static async Task CheckAgainstStoredGoalsAsync(AppDbContext db, GoalDraft normalized, Guid? self, CancellationToken ct)
     {
         var errors = new ValidationErrors();

@@ -14,6 +14,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EvaluationService>();
         services.AddSingleton<BackfillQueue>();
         services.AddHostedService<BackfillWorker>();
+        services.AddSingleton<LiveEvaluationSignal>();
+        services.AddSingleton<IngestionService>();
+        services.AddHostedService<LiveEvaluationWorker>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddScoped<ThemePreference>();
         return services;

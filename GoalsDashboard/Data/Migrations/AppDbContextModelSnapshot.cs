@@ -84,6 +84,19 @@ namespace GoalsDashboard.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Data.PendingEvaluation", b =>
+                {
+                    b.Property<long>("ProfileId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProfileId");
+
+                    b.ToTable("pending_evaluations", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Domain.ApiToken", b =>
                 {
                     b.Property<int>("Id")
@@ -96,6 +109,9 @@ namespace GoalsDashboard.Data.Migrations
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsAdmin")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GoalsDashboard.Data.Sqlite;
 
-internal sealed class SqliteIngestionStore(IDbContextFactory<AppDbContext> dbFactory) : IIngestionStore
+internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContext> dbFactory) : IIngestionStore
 {
     public async Task BulkLoadAsync(BulkLoad load, CancellationToken ct = default)
     {

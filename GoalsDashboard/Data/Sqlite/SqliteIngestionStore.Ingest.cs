@@ -1,0 +1,195 @@
+using System.Data.Common;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Ingestion;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace GoalsDashboard.Data.Sqlite;
+
+internal sealed partial class SqliteIngestionStore
+{
+    public async Task<IngestResult> IngestEventsAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+
+        // The first stored event with an id wins: drop ids already stored, then repeats within the batch.
+        var ids = events.Where(e => e.EventId is not null).Select(e => e.EventId!).Distinct(StringComparer.Ordinal).ToList();
+        var stored = ids.Count == 0 ? [] : await SelectStringsAsync(connection, tx, "SELECT EventId FROM events WHERE EventId IN ({0})", ids, ct);
+        var seen = new HashSet<string>(stored, StringComparer.Ordinal);
+        var fresh = new List<IncomingEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (e.EventId is null || seen.Add(e.EventId))
+            {
+                fresh.Add(e);
+            }
+        }
+
+        var profiles = await ResolveProfilesAsync(connection, tx, fresh.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), receivedAt, ct);
+
+        await InsertAsync(connection, tx, fresh,
+            "INSERT INTO events (ProfileId, EventId, Name, Timestamp, ReceivedAt, Site, Path, Channel, Campaign, PropertiesJson, RevenueAmount, RevenueCurrency) " +
+            "VALUES ($0,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+            e => [profiles[e.ProfileId], e.EventId, e.Name, Millis(e.Timestamp), Millis(receivedAt), e.Site, e.Path, e.Channel, e.Campaign,
+                  e.PropertiesJson, e.RevenueAmount is { } a ? (double)a : null, e.RevenueCurrency], ct);
+
+        // First seen: the earliest event, earliest stored on ties (so a later tie does not move it).
+        var firsts = fresh.Select((e, i) => (e, i)).GroupBy(x => x.e.ProfileId)
+            .Select(g => g.OrderBy(x => x.e.Timestamp).ThenBy(x => x.i).First().e).ToList();
+        await InsertAsync(connection, tx, firsts,
+            "UPDATE profiles SET FirstSeenAt = $1, FirstChannel = $2, FirstSite = $3 WHERE Id = $0 AND (FirstSeenAt IS NULL OR FirstSeenAt > $1)",
+            e => [profiles[e.ProfileId], Millis(e.Timestamp), e.Channel, e.Site], ct);
+
+        var sites = fresh.Where(e => e.Site is not null).GroupBy(e => e.Site!).Select(g => (Key: g.Key, First: g.Min(e => e.Timestamp))).ToList();
+        await InsertAsync(connection, tx, sites,
+            "INSERT INTO sites (Key, FirstSeenAt) VALUES ($0, $1) ON CONFLICT (Key) DO UPDATE SET FirstSeenAt = MIN(FirstSeenAt, excluded.FirstSeenAt)",
+            s => [s.Key, Millis(s.First)], ct);
+
+        var campaignEvents = fresh.Where(e => e.Campaign is not null).ToList();
+        if (campaignEvents.Count > 0)
+        {
+            var campaigns = await db.Campaigns.AsNoTracking().Select(c => new { c.Id, c.Key }).ToDictionaryAsync(c => c.Key, c => c.Id, ct);
+            var entries = campaignEvents.Where(e => campaigns.ContainsKey(e.Campaign!))
+                .GroupBy(e => (Campaign: campaigns[e.Campaign!], Profile: profiles[e.ProfileId]))
+                .Select(g => (g.Key.Campaign, g.Key.Profile, First: g.Min(e => e.Timestamp))).ToList();
+            await InsertAsync(connection, tx, entries,
+                "INSERT INTO audience_entries (CampaignId, ProfileId, FirstEventAt, EnteredAt) VALUES ($0, $1, $2, $2) " +
+                "ON CONFLICT (CampaignId, ProfileId) DO UPDATE SET FirstEventAt = MIN(COALESCE(FirstEventAt, excluded.FirstEventAt), excluded.FirstEventAt), " +
+                "EnteredAt = MIN(EnteredAt, excluded.FirstEventAt)",
+                x => [x.Campaign, x.Profile, Millis(x.First)], ct);
+        }
+
+        var touched = fresh.Select(e => profiles[e.ProfileId]).Distinct().ToList();
+        await MarkAsync(connection, tx, touched, ct);
+        await tx.CommitAsync(ct);
+        return new IngestResult(fresh.Count, events.Count - fresh.Count, touched);
+    }
+
+    public async Task<IReadOnlyList<long>> SetPropertiesAsync(IReadOnlyList<ProfilePropertyChanges> batch, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var profiles = await ResolveProfilesAsync(connection, tx, batch.Select(b => b.ProfileId).Distinct(StringComparer.Ordinal).ToList(),
+            batch.Count == 0 ? DateTimeOffset.UtcNow : batch.Min(b => b.At), ct);
+        var rows = batch.SelectMany(b => b.Changes.Select(c => (Profile: profiles[b.ProfileId], Change: c, b.At))).ToList();
+        await InsertAsync(connection, tx, rows,
+            "INSERT INTO property_changes (ProfileId, Key, Kind, Value, Timestamp) VALUES ($0,$1,$2,$3,$4)",
+            r => [r.Profile, r.Change.Key, (int)r.Change.Value.Kind, r.Change.Value.Text, Millis(r.At)], ct);
+        await InsertAsync(connection, tx, rows,
+            "INSERT INTO profile_properties (ProfileId, Key, Kind, Value, SetAt) VALUES ($0,$1,$2,$3,$4) " +
+            "ON CONFLICT (ProfileId, Key) DO UPDATE SET Kind = excluded.Kind, Value = excluded.Value, SetAt = excluded.SetAt WHERE excluded.SetAt >= profile_properties.SetAt",
+            r => [r.Profile, r.Change.Key, (int)r.Change.Value.Kind, r.Change.Value.Text, Millis(r.At)], ct);
+        var touched = profiles.Values.ToList();
+        await MarkAsync(connection, tx, touched, ct);
+        await tx.CommitAsync(ct);
+        return batch.Select(b => profiles[b.ProfileId]).ToList();
+    }
+
+    public async Task MarkPendingAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await MarkAsync(connection, tx, profileIds, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<(long ProfileId, long Version)>> PendingAsync(int max, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ProfileId, Version FROM pending_evaluations LIMIT $max";
+        command.Parameters.AddWithValue("$max", max);
+        var result = new List<(long, long)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add((reader.GetInt64(0), reader.GetInt64(1)));
+        }
+        return result;
+    }
+
+    public async Task ClearPendingAsync(IReadOnlyList<(long ProfileId, long Version)> marks, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await InsertAsync(connection, tx, marks, "DELETE FROM pending_evaluations WHERE ProfileId = $0 AND Version = $1", m => [m.ProfileId, m.Version], ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private static Task MarkAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyCollection<long> profileIds, CancellationToken ct) =>
+        InsertAsync(connection, tx, profileIds.ToList(),
+            "INSERT INTO pending_evaluations (ProfileId, Version) VALUES ($0, 1) ON CONFLICT (ProfileId) DO UPDATE SET Version = Version + 1",
+            id => [id], ct);
+
+    /// <summary>Internal ids of the given external ids, creating the profiles that do not exist yet.</summary>
+    private static async Task<Dictionary<string, long>> ResolveProfilesAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<string> externalIds,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (externalIds.Count == 0)
+        {
+            return result;
+        }
+        await using (var select = connection.CreateCommand())
+        {
+            select.Transaction = tx;
+            select.CommandText = $"SELECT ExternalId, Id FROM profiles WHERE ExternalId IN ({Placeholders(externalIds.Count)})";
+            for (var i = 0; i < externalIds.Count; i++)
+            {
+                select.Parameters.AddWithValue("$p" + i, externalIds[i]);
+            }
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                result[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+        var missing = externalIds.Where(id => !result.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO profiles (ExternalId, CreatedAt) VALUES ($id, $now) RETURNING Id";
+            var idParameter = insert.Parameters.Add("$id", SqliteType.Text);
+            insert.Parameters.AddWithValue("$now", Millis(now));
+            insert.Prepare();
+            foreach (var externalId in missing)
+            {
+                idParameter.Value = externalId;
+                result[externalId] = (long)(await insert.ExecuteScalarAsync(ct))!;
+            }
+        }
+        return result;
+    }
+
+    private static async Task<List<string>> SelectStringsAsync(SqliteConnection connection, SqliteTransaction tx, string sqlFormat, IReadOnlyList<string> values, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = string.Format(System.Globalization.CultureInfo.InvariantCulture, sqlFormat, Placeholders(values.Count));
+        for (var i = 0; i < values.Count; i++)
+        {
+            command.Parameters.AddWithValue("$p" + i, values[i]);
+        }
+        var result = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add(reader.GetString(0));
+        }
+        return result;
+    }
+
+    private static string Placeholders(int count) => string.Join(',', Enumerable.Range(0, count).Select(i => "$p" + i));
+}

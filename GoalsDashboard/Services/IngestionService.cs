@@ -1,0 +1,157 @@
+using GoalsDashboard.Data;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Ingestion;
+using Microsoft.EntityFrameworkCore;
+
+namespace GoalsDashboard.Services;
+
+public sealed record RecordedConversionResult(Guid GoalId, string ProfileId, DateTimeOffset Timestamp, bool GoalCreated);
+
+public sealed record MatchResult(Guid GoalId, string ProfileId, DateTimeOffset MatchedAt, string? LinkedEventId);
+
+/// <summary>
+/// Accepts tracked data: stores it (atomically, idempotently) and wakes live evaluation, which updates
+/// the touched profiles' completions within a second.
+/// </summary>
+public sealed class IngestionService(
+    IIngestionStore store,
+    IDbContextFactory<AppDbContext> dbFactory,
+    GoalService goals,
+    LiveEvaluationSignal signal)
+{
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default)
+    {
+        var result = await store.IngestEventsAsync(events, receivedAt, ct);
+        signal.Wake();
+        return result;
+    }
+
+    public async Task SetPropertiesAsync(string profileId, IReadOnlyList<IncomingPropertyChange> changes, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await store.SetPropertiesAsync([new ProfilePropertyChanges(profileId, changes, at)], ct);
+        signal.Wake();
+    }
+
+    /// <summary>Records a conversion of the goal named <paramref name="goalName"/>, creating it as a tracked-conversion goal when missing.</summary>
+    public async Task<RecordedConversionResult> RecordConversionAsync(string goalName, string profileId, DateTimeOffset at, decimal? value, string user, CancellationToken ct = default)
+    {
+        var normalizedName = goalName.Trim().ToUpperInvariant();
+        Goal? goal;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            goal = await db.Goals.AsNoTracking().FirstOrDefaultAsync(g => g.NormalizedName == normalizedName, ct);
+        }
+        var created = false;
+        if (goal is null)
+        {
+            goal = await goals.CreateAsync(new GoalDraft { Name = goalName, Type = GoalType.Tracked }, user, ct);
+            created = true;
+        }
+        // Resolves (or creates) the profile without changing a property.
+        var internalId = (await store.SetPropertiesAsync([new ProfilePropertyChanges(profileId, [], at)], ct))[0];
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            db.Conversions.Add(new Conversion { GoalId = goal.Id, ProfileId = internalId, Timestamp = at, Source = ConversionSource.Api, Value = value });
+            await db.SaveChangesAsync(ct);
+        }
+        await store.MarkPendingAsync([internalId], ct);
+        signal.Wake();
+        return new RecordedConversionResult(goal.Id, profileId, at, created);
+    }
+
+    /// <summary>
+    /// An external (offline) match, linked to the profile's most recent event before the match time
+    /// (on the given sites, when any). Null reason = success.
+    /// </summary>
+    public async Task<(MatchResult? Result, string? NotFound)> MatchAsync(Guid goalId, string visitor, DateTimeOffset matchedAt, decimal? value,
+        IReadOnlyList<string> sites, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Goals.AnyAsync(g => g.Id == goalId, ct))
+        {
+            return (null, $"There is no goal {goalId}.");
+        }
+        var profile = await db.Profiles.AsNoTracking().FirstOrDefaultAsync(p => p.ExternalId == visitor, ct);
+        if (profile is null)
+        {
+            return (null, $"No profile \"{visitor}\" is known: a match links to a visitor's tracked activity, and this visitor has none.");
+        }
+        var candidates = db.Events.AsNoTracking().Where(e => e.ProfileId == profile.Id && e.Timestamp < matchedAt);
+        if (sites.Count > 0)
+        {
+            candidates = candidates.Where(e => e.Site != null && sites.Contains(e.Site));
+        }
+        var linked = await candidates.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id).FirstOrDefaultAsync(ct);
+        if (linked is null)
+        {
+            return (null, $"\"{visitor}\" has no event before {matchedAt:u}{(sites.Count > 0 ? " on those sites" : "")}, so there is nothing to link the match to.");
+        }
+        db.Conversions.Add(new Conversion
+        {
+            GoalId = goalId, ProfileId = profile.Id, Timestamp = matchedAt, Source = ConversionSource.Match, Value = value,
+            EventId = linked.Id, Channel = linked.Channel, Site = linked.Site,
+        });
+        await db.SaveChangesAsync(ct);
+        await store.MarkPendingAsync([profile.Id], ct);
+        signal.Wake();
+        return (new MatchResult(goalId, visitor, matchedAt, linked.EventId), null);
+    }
+}
+
+/// <summary>Wakes the live evaluation worker when new data is stored.</summary>
+public sealed class LiveEvaluationSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Wake()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already awake.
+            }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}
+
+/// <summary>
+/// Evaluates the profiles marked pending, a few thousand at a time. Marks live in the database, so
+/// whatever was stored before a crash is evaluated after the restart.
+/// </summary>
+public sealed class LiveEvaluationWorker(IIngestionStore store, EvaluationService evaluation, LiveEvaluationSignal signal, ILogger<LiveEvaluationWorker> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var pending = await store.PendingAsync(5000, stoppingToken);
+                if (pending.Count == 0)
+                {
+                    await signal.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
+                    continue;
+                }
+                await evaluation.EvaluateProfilesAsync(pending.Select(p => p.ProfileId).ToList(), stoppingToken);
+                await store.ClearPendingAsync(pending, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Live evaluation failed; the profiles stay pending and are retried");
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+    }
+}
