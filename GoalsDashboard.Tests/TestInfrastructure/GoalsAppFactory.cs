@@ -17,12 +17,19 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@test.local";
     public const string AdminPassword = "Test!Admin2026";
+    public const string ApiToken = "test-bootstrap-token";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "goalsdashboard-tests", Guid.NewGuid().ToString("N"));
 
-    public GoalsAppFactory(bool seedDemo = false, bool realServer = false)
+    private readonly Dictionary<string, string> _settings = new();
+
+    public GoalsAppFactory(bool seedDemo = false, bool realServer = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         SeedDemo = seedDemo;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            _settings[key] = value;
+        }
         if (realServer)
         {
             UseKestrel(0);
@@ -41,6 +48,35 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Seed", SeedDemo ? "true" : "false");
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Bootstrap:ApiToken", ApiToken);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A client sending the bootstrap token (every scope, admin), or the given one.</summary>
+    public HttpClient ApiClient(string? token = ApiToken)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    /// <summary>Creates a token with the given scopes and returns its secret.</summary>
+    public async Task<string> CreateTokenAsync(bool isAdmin, params string[] scopes)
+    {
+        var (_, secret) = await Services.GetRequiredService<GoalsDashboard.Services.ApiTokenService>().CreateAsync("test", scopes, "test", isAdmin);
+        return secret;
+    }
+
+    public async Task<T> QueryAsync<T>(Func<AppDbContext, Task<T>> query)
+    {
+        await using var db = await Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        return await query(db);
     }
 
     /// <summary>Starts Kestrel on a free loopback port and returns its address (for browser tests).</summary>
@@ -96,6 +132,20 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
             // A file still held open by the OS; the temp folder is cleaned eventually.
         }
     }
+}
+
+/// <summary>An empty app (no demo data) shared by the tests of a class.</summary>
+public sealed class EmptyAppFixture : IAsyncLifetime
+{
+    public GoalsAppFactory Factory { get; } = new(seedDemo: false);
+
+    public Task InitializeAsync()
+    {
+        _ = Factory.Server;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
 }
 
 /// <summary>One seeded app shared by the tests of a class (seeding takes a few seconds).</summary>

@@ -1,0 +1,39 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace GoalsDashboard.Tests.TestInfrastructure;
+
+public static class HttpJson
+{
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, string json) =>
+        client.PostAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
+        client.PostAsJsonAsync(url, body);
+
+    public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("Empty body.");
+
+    /// <summary>The field names of a problem-details <c>errors</c> map.</summary>
+    public static async Task<IReadOnlyList<string>> ErrorFieldsAsync(this HttpResponseMessage response)
+    {
+        var json = await response.JsonAsync();
+        return json["errors"]?.AsObject().Select(e => e.Key).ToList() ?? [];
+    }
+
+    public static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> until, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            var value = await read();
+            if (until(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+            await Task.Delay(50);
+        }
+    }
+}
