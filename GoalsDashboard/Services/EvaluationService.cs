@@ -114,6 +114,34 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
         }
     }
 
+    /// <summary>
+    /// How many profiles a draft would have completed in the period (without saving anything), and the
+    /// period's active profiles: the wizard's live preview.
+    /// </summary>
+    public async Task<(int Completions, int ActiveProfiles)> PreviewAsync(GoalDraft normalized, Analytics.Period period, CancellationToken ct = default)
+    {
+        var spec = new GoalSpec(Guid.Empty, normalized.Type, normalized.Groups, normalized.Window, normalized.Sites, normalized.Currency, normalized.DefaultValue);
+        if (spec.Groups.Count == 0)
+        {
+            return (0, 0);
+        }
+        var completions = 0;
+        var active = 0;
+        await foreach (var stored in store.ReadHistoriesAsync(null, HasFilters(spec), ct))
+        {
+            if (stored.History.Events.Any(e => e.Timestamp >= period.Start && e.Timestamp < period.End))
+            {
+                active++;
+            }
+            var completion = GoalEvaluator.Evaluate(spec, stored.History).Completion;
+            if (completion is not null && completion.CompletedAt >= period.Start && completion.CompletedAt < period.End)
+            {
+                completions++;
+            }
+        }
+        return (completions, active);
+    }
+
     private async Task<List<GoalSpec>> ActiveGoalsAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

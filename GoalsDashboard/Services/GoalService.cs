@@ -122,6 +122,15 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
         return (result, null, -1);
     }
 
+    /// <summary>The goal's figures for the last 30 days, for its page.</summary>
+    public async Task<GoalOverview> OverviewAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await GoalOverview.LoadAsync(db, id, Period.LastDays(30, clock.GetUtcNow(), workspace.TimeZone), ct);
+    }
+
+    public int ActiveCount(IReadOnlyList<GoalListItem> goals) => goals.Count(g => g.Status == GoalStatus.Active);
+
     /// <summary>A goal with its campaign keys, or null.</summary>
     public async Task<(Goal Goal, IReadOnlyList<string> CampaignKeys)?> GetAsync(Guid id, CancellationToken ct = default)
     {
@@ -247,6 +256,42 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
     {
         var ids = goal.CampaignLinks.Select(l => l.CampaignId).ToList();
         return await db.Campaigns.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => c.Key).OrderBy(k => k).ToListAsync(ct);
+    }
+
+    /// <summary>The rules that need stored goals (unique name, one currency per event name), for an editor checking as the user types.</summary>
+    public async Task CheckAgainstStoredGoalsAsync(GoalDraft normalized, Guid? self, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await CheckAgainstStoredGoalsAsync(db, normalized, self, ct);
+    }
+
+    /// <summary>The seeds' pitfalls for a draft: warnings shown before saving, never errors.</summary>
+    public async Task<IReadOnlyList<string>> PitfallsAsync(GoalDraft normalized, (int Completions, int ActiveProfiles) preview, Guid? self, CancellationToken ct = default)
+    {
+        var warnings = new List<string>();
+        if (GoalRules.VagueNames.Contains(normalized.Name!.Trim()))
+        {
+            warnings.Add($"\"{normalized.Name}\" is vague: a name like \"Trial Signup Completed\" says what happened and keeps reports readable.");
+        }
+        if (preview.ActiveProfiles > 20 && preview.Completions > preview.ActiveProfiles / 2)
+        {
+            warnings.Add($"This goal would have matched {GoalSummaries.Rate(preview.Completions, preview.ActiveProfiles):0}% of active profiles: a goal most visitors complete tells you little. Consider a more specific action.");
+        }
+        if (normalized.Window is null && normalized.Type != GoalType.Tracked)
+        {
+            warnings.Add("No evaluation window: completions months after the first visit count too. A window (e.g. 30 days) keeps rates comparable.");
+        }
+        if (normalized.Campaigns.Count == 0)
+        {
+            warnings.Add("Not linked to a campaign: campaign links are how completions are attributed to the campaigns that drove them.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var active = await db.Goals.CountAsync(g => g.Status == GoalStatus.Active && g.Id != self, ct) + 1;
+        if (active > 10)
+        {
+            warnings.Add($"This makes {active} active goals. More than 10 dilute attention; archive the ones nobody acts on.");
+        }
+        return warnings;
     }
 
     private static async Task CheckAgainstStoredGoalsAsync(AppDbContext db, GoalDraft normalized, Guid? self, CancellationToken ct)

@@ -9,6 +9,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Workspace>();
         services.AddSingleton<GoalService>();
+        services.AddSingleton<SuggestionService>();
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<EvaluationService>();

@@ -1,0 +1,49 @@
+using GoalsDashboard.Data;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Evaluation;
+using Microsoft.EntityFrameworkCore;
+
+namespace GoalsDashboard.Services;
+
+/// <summary>Values seen in the data, offered while typing a condition.</summary>
+public sealed record Suggestions(
+    IReadOnlyList<string> EventNames,
+    IReadOnlyList<string> Paths,
+    IReadOnlyList<string> ProfileKeys,
+    IReadOnlyList<string> EventPropertyKeys,
+    IReadOnlyList<string> Sites,
+    IReadOnlyList<(string Key, string Name)> Campaigns)
+{
+    public static readonly Suggestions Empty = new([], [], [], [], [], []);
+}
+
+/// <summary>Distinct names, paths and keys from stored data; cached for a minute so the builder stays instant.</summary>
+public sealed class SuggestionService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    private Suggestions? _cached;
+    private DateTimeOffset _until;
+
+    public async Task<Suggestions> GetAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (_cached is not null && now < _until)
+        {
+            return _cached;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // The name index makes distinct names cheap; paths come from recent page views only.
+        var names = await db.Events.AsNoTracking().Where(e => e.Name != TrackedEvent.PageViewName).Select(e => e.Name).Distinct().OrderBy(n => n).Take(500).ToListAsync(ct);
+        var recentViews = await db.Events.AsNoTracking().Where(e => e.Name == TrackedEvent.PageViewName && e.Path != null)
+            .OrderByDescending(e => e.Timestamp).Take(20_000).Select(e => e.Path!).ToListAsync(ct);
+        var paths = recentViews.Select(PathPattern.StripQuery).GroupBy(p => p).OrderByDescending(g => g.Count()).Take(200).Select(g => g.Key).ToList();
+        var profileKeys = await db.ProfileProperties.AsNoTracking().Select(p => p.Key).Distinct().OrderBy(k => k).Take(300).ToListAsync(ct);
+        var recentProperties = await db.Events.AsNoTracking().Where(e => e.PropertiesJson != null)
+            .OrderByDescending(e => e.Timestamp).Take(5_000).Select(e => e.PropertiesJson!).ToListAsync(ct);
+        var eventKeys = recentProperties.SelectMany(json => EventProperties.Parse(json).Keys).Distinct().Order(StringComparer.Ordinal).Take(300).ToList();
+        var sites = await db.Sites.AsNoTracking().OrderBy(s => s.Key).Select(s => s.Key).ToListAsync(ct);
+        var campaigns = await db.Campaigns.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Key, c.Name }).ToListAsync(ct);
+        _cached = new Suggestions(names, paths, profileKeys, eventKeys, sites, campaigns.Select(c => (c.Key, c.Name)).ToList());
+        _until = now.AddMinutes(1);
+        return _cached;
+    }
+}
