@@ -35,6 +35,7 @@ catch (Exception ex) when (ex is StartupConfigurationException or Microsoft.Data
         ? ex.Message
         : $"the database of {DataServiceCollectionExtensions.ConnectionStringKey} could not be opened or written ({ex.Message})";
     app.Logger.LogCritical("GoalsDashboard cannot start: {Reason}", message);
+    await app.DisposeAsync(); // flushes the console logger's queue before the process ends
     return 1;
 }
 

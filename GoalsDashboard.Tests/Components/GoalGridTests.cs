@@ -23,7 +23,7 @@ public class GoalGridTests : MudComponentTest
         Item("Old Newsletter Goal", GoalType.CustomEvent, GoalStatus.Archived),
     ];
 
-    private IRenderedComponent<GoalGrid> RenderGrid()
+    private IRenderedComponent<GoalGrid> RenderGrid(GoalStatus? initialStatus = null)
     {
         var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
         {
@@ -31,6 +31,7 @@ public class GoalGridTests : MudComponentTest
             b.CloseComponent();
             b.OpenComponent<GoalGrid>(1);
             b.AddAttribute(2, nameof(GoalGrid.Goals), Goals);
+            b.AddAttribute(3, nameof(GoalGrid.InitialStatus), initialStatus);
             b.CloseComponent();
         }));
         return host.FindComponent<GoalGrid>();
@@ -47,6 +48,14 @@ public class GoalGridTests : MudComponentTest
         Assert.Contains("Page view", rows[1].TextContent);
         Assert.Contains("Archived", rows[2].TextContent);
         Assert.Contains("1 Mar 2026", rows[0].TextContent);
+    }
+
+    [Fact]
+    public void OpenedOnActiveGoals_HidesTheArchivedOnes()
+    {
+        var rows = RenderGrid(GoalStatus.Active).FindAll("tbody tr.mud-table-row");
+        Assert.Equal(2, rows.Count);
+        Assert.DoesNotContain(rows, r => r.TextContent.Contains("Old Newsletter Goal"));
     }
 
     [Fact]

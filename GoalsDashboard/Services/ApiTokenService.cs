@@ -72,6 +72,11 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.SecretHash == hash && t.RevokedAt == null, ct);
+        if (token is not null)
+        {
+            // Recorded at cache misses only: "last used" to within seconds, without a write per request.
+            await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), ct);
+        }
         _cache[hash] = (token, now.AddSeconds(10));
         return token;
     }

@@ -11,6 +11,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GoalService>();
         services.AddSingleton<SuggestionService>();
         services.AddSingleton<ApiTokenService>();
+        services.AddSingleton<UserAdminService>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<EvaluationService>();
         services.AddSingleton<BackfillQueue>();
