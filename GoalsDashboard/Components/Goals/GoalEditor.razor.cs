@@ -48,7 +48,23 @@ public partial class GoalEditor
 
     private bool IsEdit => GoalId is not null;
 
-    private string Sentence => GoalSentence.Describe(Model.Type, Model.ToDraft().Groups, Model.ToDraft().Window, Model.ToDraft().Sites);
+    private string Sentence
+    {
+        get
+        {
+            // The review shows the definition as it will be stored; an invalid draft is shown as typed.
+            GoalDraft draft;
+            try
+            {
+                draft = GoalRules.Normalize(Model.ToDraft());
+            }
+            catch (DomainValidationException)
+            {
+                draft = Model.ToDraft();
+            }
+            return GoalSentence.Describe(draft.Type, draft.Groups, draft.Window, draft.Sites);
+        }
+    }
 
     private string NameHelp => Model.Type is GoalType.CustomEvent or GoalType.PageView or GoalType.Revenue
         ? "Leave empty to use the event name or \"Visit /path\""

@@ -1,0 +1,134 @@
+using GoalsDashboard.Data;
+using GoalsDashboard.Tests.TestInfrastructure;
+using Microsoft.Playwright;
+
+namespace GoalsDashboard.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public class GoalAuthoringJourneyTests(BrowserFixture browser)
+{
+    private const string EditorEmail = "editor.journey@test.local";
+    private const string EditorPassword = "Editor!Journey2026";
+
+    private static ILocator Field(IPage page, string testId, int index = 0) =>
+        page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").Nth(index);
+
+    private static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name), FullPage = true });
+
+    /// <summary>Types into an autocomplete and leaves it, so the typed text becomes the value even when it was never seen.</summary>
+    private static async Task TypeAndLeaveAsync(ILocator input, string text)
+    {
+        await input.ClickAsync();
+        await input.FillAsync(text);
+        await input.PressAsync("Escape");
+        await input.PressAsync("Tab");
+    }
+
+    [Fact]
+    public async Task Editor_CreatesACombinedGoalWithTwoGroups_ThenEditsArchivesAndRestoresIt()
+    {
+        await browser.Factory.CreateUserAsync(EditorEmail, EditorPassword, AppRoles.Editor);
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await RunJourneyAsync(page);
+        }
+        catch
+        {
+            await ShotAsync(page, "journey-failure.png");
+            throw;
+        }
+    }
+
+    private async Task RunJourneyAsync(IPage page)
+    {
+        await browser.SignInAsync(page, EditorEmail, EditorPassword);
+
+        // Step 1: name and type.
+        await page.ClickAsync("[data-testid=new-goal]");
+        await page.WaitForURLAsync("**/goals/new");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.ClickAsync("[data-testid=type-combined]");
+        await page.ClickAsync("[data-testid=wizard-next]");
+        await page.Locator("text=Give the goal a name").First.WaitForAsync();
+        await ShotAsync(page, "wizard-1-name-error.png");
+        await Field(page, "goal-name").FillAsync("Engaged Evaluator");
+        await ShotAsync(page, "wizard-1-name-and-type.png");
+
+        // Step 2: two alternatives — an event, or a page view.
+        await page.ClickAsync("[data-testid=wizard-next]");
+        await page.Locator("[data-testid=condition-builder]").WaitForAsync();
+        await TypeAndLeaveAsync(Field(page, "event-name"), "trial_started");
+        await page.ClickAsync("[data-testid=add-group]");
+        await page.Locator("[data-testid=condition-group]").Nth(1).WaitForAsync();
+        await page.Locator("[data-testid=condition-group]").Nth(1).Locator("[data-testid=condition-kind]").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Page view" }).ClickAsync();
+        await TypeAndLeaveAsync(page.Locator("[data-testid=condition-group]").Nth(1).Locator("input[data-testid=page-path], [data-testid=page-path] input"), "pricing");
+        await page.Locator("[data-testid=goal-sentence]", new() { HasText = "or when they visit /pricing" }).WaitForAsync();
+        await ShotAsync(page, "wizard-2-conditions.png");
+
+        // Step 3: a window.
+        await page.ClickAsync("[data-testid=wizard-next]");
+        await page.Locator("[data-testid=window-switch]").WaitForAsync();
+        await page.Locator("[data-testid=window-switch] input, input[data-testid=window-switch]").First.CheckAsync();
+        await Field(page, "window-amount").WaitForAsync();
+        await Field(page, "window-amount").FillAsync("14");
+        await ShotAsync(page, "wizard-3-window.png");
+
+        // Step 4: target and campaign.
+        await page.ClickAsync("[data-testid=wizard-next]");
+        await Field(page, "target-rate").FillAsync("12");
+        await page.Locator("[data-testid=campaigns]").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").First.ClickAsync();
+        // A multi-select stays open for more picks; clicking elsewhere closes it, as a user would.
+        await page.Locator("h1").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        await ShotAsync(page, "wizard-4-value-target-campaigns.png");
+
+        // Step 5: review, with the sentence and the preview over the last 30 days.
+        await page.ClickAsync("[data-testid=wizard-next]");
+        var sentence = page.Locator("[data-testid=review-sentence]");
+        await sentence.WaitForAsync();
+        Assert.Equal("Completed when they trigger “trial_started”, or when they visit /pricing, within 14 days of their first visit.", await sentence.InnerTextAsync());
+        await page.Locator("[data-testid=preview]", new() { HasText = "Would have completed for" }).WaitForAsync();
+        await ShotAsync(page, "wizard-5-review.png");
+
+        await page.ClickAsync("[data-testid=wizard-save]");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/goals/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator(".mud-snackbar", new() { HasText = "Engaged Evaluator" }).First.WaitForAsync();
+        var goalUrl = page.Url;
+        await page.Locator("h1", new() { HasText = "Engaged Evaluator" }).WaitForAsync();
+        await ShotAsync(page, "goal-created.png");
+
+        // In the list.
+        await page.GotoAsync(browser.BaseUrl + "/goals");
+        await page.Locator("tr.mud-table-row", new() { HasText = "Engaged Evaluator" }).WaitForAsync();
+
+        // Edit: rename and save; the page shows the new name.
+        await page.GotoAsync(goalUrl);
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.ClickAsync("[data-testid=edit-goal]");
+        await page.WaitForURLAsync("**/edit");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await Field(page, "goal-name").FillAsync("Engaged Evaluator (trial or pricing)");
+        foreach (var step in new[] { "condition-builder", "window-switch", "campaigns", "review-sentence" })
+        {
+            await page.ClickAsync("[data-testid=wizard-next]");
+            await page.Locator($"[data-testid={step}]").WaitForAsync();
+        }
+        await page.ClickAsync("[data-testid=wizard-save]");
+        await page.WaitForURLAsync(goalUrl, new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("h1", new() { HasText = "Engaged Evaluator (trial or pricing)" }).WaitForAsync();
+
+        // Archive, then restore.
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.ClickAsync("[data-testid=archive-goal]");
+        await page.Locator("[data-testid=restore-goal]").WaitForAsync();
+        await page.Locator(".mud-chip", new() { HasText = "Archived" }).First.WaitForAsync();
+        await page.ClickAsync("[data-testid=restore-goal]");
+        await page.Locator("[data-testid=archive-goal]").WaitForAsync();
+        await page.Locator(".mud-chip", new() { HasText = "Active" }).First.WaitForAsync();
+        await ShotAsync(page, "goal-restored.png");
+    }
+}
