@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace GoalsDashboard.Benchmarks;
+
+/// <summary>The built app as its own process on a fresh database, driven through its public API.</summary>
+internal sealed partial class AppUnderTest : IAsyncDisposable
+{
+    private const string Token = "benchmark-token";
+    private readonly Process _process;
+    private readonly HttpClient _http;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private AppUnderTest(Process process, string baseUrl, string databasePath)
+    {
+        _process = process;
+        DatabasePath = databasePath;
+        _http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    public string DatabasePath { get; }
+
+    public static async Task<AppUnderTest> StartAsync(string databasePath)
+    {
+        var appDll = FindAppDll();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(appDll)! };
+        start.ArgumentList.Add(appDll);
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ConnectionStrings__Default"] = $"Data Source={databasePath}";
+        start.Environment["Demo__Seed"] = "false";
+        start.Environment["Bootstrap__ApiToken"] = Token;
+        start.Environment["Api__RequestsPerMinute"] = "1000000";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__GoalsDashboard.Services.EvaluationService"] = "Information";
+        var process = Process.Start(start)!;
+        var app = new AppUnderTest(process, $"http://127.0.0.1:{port}", databasePath);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) app._log.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) app._log.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        for (var i = 0; i < 600; i++)
+        {
+            try
+            {
+                using var health = await app._http.GetAsync("/health");
+                if (health.IsSuccessStatusCode)
+                {
+                    return app;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("The app exited while starting:\n" + string.Join('\n', app._log));
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The app did not answer /health.");
+    }
+
+    public async Task CreateGoalsAsync(IEnumerable<string> goals)
+    {
+        foreach (var goal in goals)
+        {
+            using var response = await _http.PostAsync("/api/v1/goals", Json(goal));
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"Creating a goal answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+        await WaitUntilAsync("SELECT COUNT(*) FROM goals WHERE EvaluatedVersion < Version", 0, TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Posts every event in batches of 1000 from parallel senders; then waits for the live evaluation queue to empty.</summary>
+    public async Task<(TimeSpan Acknowledged, TimeSpan Evaluated)> IngestAsync(EventData data, int senders)
+    {
+        var batches = new ConcurrentQueue<string>();
+        for (var start = 0; start < data.Count; start += 1000)
+        {
+            batches.Enqueue(EventData.ToJson(data.Events.AsSpan(start, Math.Min(1000, data.Count - start))));
+        }
+        var stopwatch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
+        {
+            while (batches.TryDequeue(out var body))
+            {
+                using var response = await _http.PostAsync("/api/v1/events", Json(body));
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                {
+                    throw new InvalidOperationException($"Ingestion answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        })));
+        var acknowledged = stopwatch.Elapsed;
+        await WaitUntilAsync("SELECT COUNT(*) FROM pending_evaluations", 0, TimeSpan.FromMinutes(30));
+        return (acknowledged, stopwatch.Elapsed);
+    }
+
+    /// <summary>One signup for a brand-new profile at a time, timed from POST until its completion row is readable.</summary>
+    public async Task<List<double>> MeasureLatencyAsync(int samples)
+    {
+        var latencies = new List<double>();
+        for (var i = 0; i < samples; i++)
+        {
+            var profile = $"latency-{i}-{Guid.NewGuid():N}";
+            var body = $$"""{"profile_id":"{{profile}}","name":"signup_completed","site":"www.example.com","channel":"direct"}""";
+            var stopwatch = Stopwatch.StartNew();
+            using (var response = await _http.PostAsync("/api/v1/events", Json(body)))
+            {
+                response.EnsureSuccessStatusCode();
+            }
+            var sql = $"SELECT COUNT(*) FROM completions c JOIN profiles p ON p.Id = c.ProfileId WHERE p.ExternalId = '{profile}'";
+            await WaitUntilAsync(sql, 1, TimeSpan.FromSeconds(30), pollMs: 5);
+            latencies.Add(stopwatch.Elapsed.TotalMilliseconds);
+        }
+        return latencies;
+    }
+
+    /// <summary>Saves a new goal and reads the app's own timing of its evaluation over all history.</summary>
+    public async Task<(TimeSpan Evaluation, TimeSpan Wall)> BackfillAsync(string goal)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using (var response = await _http.PostAsync("/api/v1/goals", Json(goal)))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+        await WaitUntilAsync("SELECT COUNT(*) FROM goals WHERE EvaluatedVersion < Version", 0, TimeSpan.FromMinutes(10), pollMs: 5);
+        var wall = stopwatch.Elapsed;
+        for (var i = 0; i < 100 && !_log.Any(l => l.Contains("Evaluated goal Features Then Signup", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(20);
+        }
+        var line = _log.Last(l => l.Contains("Evaluated goal Features Then Signup", StringComparison.Ordinal));
+        var ms = int.Parse(ElapsedPattern().Match(line).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return (TimeSpan.FromMilliseconds(ms), wall);
+    }
+
+    /// <summary>The app process's peak resident memory (Linux VmHWM).</summary>
+    public long PeakMemoryMegabytes()
+    {
+        var status = File.ReadAllLines($"/proc/{_process.Id}/status");
+        var line = status.First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+    }
+
+    private async Task WaitUntilAsync(string countSql, long expected, TimeSpan timeout, int pollMs = 50)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = countSql;
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((long)(await command.ExecuteScalarAsync())! == expected)
+            {
+                return;
+            }
+            await Task.Delay(pollMs);
+        }
+        throw new TimeoutException($"Waited {timeout} for: {countSql} = {expected}");
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static string FindAppDll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "GoalsDashboard.sln")))
+        {
+            folder = folder.Parent;
+        }
+        var dll = Path.Combine(folder?.FullName ?? ".", "GoalsDashboard", "bin", configuration, "net10.0", "GoalsDashboard.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the app first: {dll} is missing.");
+    }
+
+    [GeneratedRegex(@"in (\d+) ms")]
+    private static partial Regex ElapsedPattern();
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using GoalsDashboard.Benchmarks;
+
+// Usage: dotnet run -c Release --project GoalsDashboard.Benchmarks -- [--profiles 100000] [--events 1000000] [--senders 2]
+var options = BenchmarkOptions.Parse(args);
+Console.WriteLine($"GoalsDashboard benchmark: {options.Profiles:N0} profiles, {options.Events:N0} events, {options.Senders} senders, {Environment.ProcessorCount} cores");
+
+var folder = Path.Combine(Path.GetTempPath(), "goalsdashboard-bench-" + Guid.NewGuid().ToString("N")[..8]);
+Directory.CreateDirectory(folder);
+var results = new List<(string Measure, string Value, string Target)>();
+try
+{
+    var generate = Stopwatch.StartNew();
+    var data = EventData.Generate(options.Profiles, options.Events, seed: 42);
+    Console.WriteLine($"generated in {generate.ElapsedMilliseconds} ms");
+
+    await using var app = await AppUnderTest.StartAsync(Path.Combine(folder, "app.db"));
+    await app.CreateGoalsAsync(Workload.Goals);
+
+    // 1. The machine's limit: the same rows through one prepared SQLite command, same schema and journal.
+    var raw = await RawInsert.RunAsync(app.DatabasePath, Path.Combine(folder, "raw.db"), data);
+    var rawRate = data.Count / raw.TotalSeconds;
+    results.Add(("Raw prepared SQLite insert (batches of 1000)", $"{rawRate:N0} events/s", "the machine's limit"));
+
+    // 2. The real endpoint, batches of 1000, live evaluation of 10 goals running meanwhile.
+    var ingest = await app.IngestAsync(data, options.Senders);
+    var ingestRate = data.Count / ingest.Acknowledged.TotalSeconds;
+    var liveRate = data.Count / ingest.Evaluated.TotalSeconds;
+    results.Add(("HTTP ingestion, all batches acknowledged (202)", $"{ingestRate:N0} events/s ({ingestRate / rawRate:P0} of raw)", ">= 50% of raw"));
+    results.Add(("HTTP ingestion until live evaluation caught up", $"{liveRate:N0} events/s ({liveRate / rawRate:P0} of raw)", ">= 50% of raw"));
+
+    // 3. Event-to-completion latency, one event at a time on the loaded database.
+    var latencies = await app.MeasureLatencyAsync(samples: 20);
+    results.Add(("Event-to-completion latency (median / max of 20)", $"{Median(latencies):N0} ms / {latencies.Max():N0} ms", "<= 1000 ms"));
+
+    // 4. Backfill of one new goal over every stored event.
+    var backfill = await app.BackfillAsync(Workload.BackfillGoal);
+    results.Add(("Backfill of one new goal over all events", $"{backfill.Evaluation.TotalMilliseconds:N0} ms (save to done: {backfill.Wall.TotalMilliseconds:N0} ms)", "<= 2000 ms"));
+
+    results.Add(("App peak memory (VmHWM)", $"{app.PeakMemoryMegabytes():N0} MB", "<= 400 MB"));
+}
+finally
+{
+    try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+}
+
+Console.WriteLine();
+Console.WriteLine($"| Measure ({options.Events:N0} events, {options.Profiles:N0} profiles) | Result | Target |");
+Console.WriteLine("|---|---|---|");
+foreach (var (measure, value, target) in results)
+{
+    Console.WriteLine($"| {measure} | {value} | {target} |");
+}
+
+static double Median(IReadOnlyList<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted[sorted.Length / 2];
+}
+
+internal sealed record BenchmarkOptions(int Profiles, int Events, int Senders)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        int Get(string name, int fallback)
+        {
+            var index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+        }
+        return new BenchmarkOptions(Get("--profiles", 100_000), Get("--events", 1_000_000), Get("--senders", 2));
+    }
+}
