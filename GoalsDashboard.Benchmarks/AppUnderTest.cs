@@ -146,6 +146,7 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
             await Task.Delay(20);
         }
         var line = _log.Last(l => l.Contains("Evaluated goal Features Then Signup", StringComparison.Ordinal));
+        Console.WriteLine(line.Trim());
         var ms = int.Parse(ElapsedPattern().Match(line).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         return (TimeSpan.FromMilliseconds(ms), wall);
     }
