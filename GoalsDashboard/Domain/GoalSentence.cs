@@ -45,7 +45,8 @@ public static class GoalSentence
         var core = c.Kind switch
         {
             ConditionKind.Event => (c.Negate ? "they never triggered " : "they trigger ") + Quote(c.EventName),
-            ConditionKind.PageView => (c.Negate ? "they never visit " : "they visit ") + (c.Path ?? ""),
+            // Paths as stored (trimmed, leading "/"), so a draft's sentence never promises what saving changes.
+            ConditionKind.PageView => (c.Negate ? "they never visit " : "they visit ") + (string.IsNullOrWhiteSpace(c.Path) ? "" : GoalRules.NormalizePath(c.Path)),
             ConditionKind.Property => (c.Negate ? "it is not true that " : "") + Describe(new PropertyFilter(c.Key ?? "", c.Operator, c.Value)),
             _ => "",
         };
