@@ -17,12 +17,12 @@ public class ApiTokenJourneyTests(BrowserFixture browser)
         await BrowserFixture.WaitForCircuitAsync(page);
 
         await page.ClickAsync("[data-testid=new-token]");
-        await page.Locator("input[data-testid=token-name], [data-testid=token-name] input").First.FillAsync("Reporting script");
+        await BrowserFixture.Input(page, "token-name").FillAsync("Reporting script");
         // Only goals:read: tick it, untick the default events:write.
-        await page.Locator("input[data-testid='scope-goals:read'], [data-testid='scope-goals:read'] input").First.CheckAsync();
-        await page.Locator("input[data-testid='scope-events:write'], [data-testid='scope-events:write'] input").First.UncheckAsync();
+        await BrowserFixture.Input(page, "scope-goals:read").CheckAsync();
+        await BrowserFixture.Input(page, "scope-events:write").UncheckAsync();
         await page.ClickAsync("[data-testid=create-token]");
-        var secretField = page.Locator("input[data-testid=token-secret], [data-testid=token-secret] input").First;
+        var secretField = BrowserFixture.Input(page, "token-secret");
         await secretField.WaitForAsync();
         var secret = await secretField.InputValueAsync();
         Assert.StartsWith("gd_", secret);

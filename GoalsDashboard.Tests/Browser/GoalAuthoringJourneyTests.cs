@@ -10,9 +10,6 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
     private const string EditorEmail = "editor.journey@test.local";
     private const string EditorPassword = "Editor!Journey2026";
 
-    private static ILocator Field(IPage page, string testId, int index = 0) =>
-        page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").Nth(index);
-
     private static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name), FullPage = true });
 
@@ -53,32 +50,32 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         await page.ClickAsync("[data-testid=wizard-next]");
         await page.Locator("text=Give the goal a name").First.WaitForAsync();
         await ShotAsync(page, "wizard-1-name-error.png");
-        await Field(page, "goal-name").FillAsync("Engaged Evaluator");
+        await BrowserFixture.Input(page, "goal-name").FillAsync("Engaged Evaluator");
         await ShotAsync(page, "wizard-1-name-and-type.png");
 
         // Step 2: two alternatives — an event, or a page view.
         await page.ClickAsync("[data-testid=wizard-next]");
         await page.Locator("[data-testid=condition-builder]").WaitForAsync();
-        await TypeAndLeaveAsync(Field(page, "event-name"), "trial_started");
+        await TypeAndLeaveAsync(BrowserFixture.Input(page, "event-name"), "trial_started");
         await page.ClickAsync("[data-testid=add-group]");
         await page.Locator("[data-testid=condition-group]").Nth(1).WaitForAsync();
         await page.Locator("[data-testid=condition-group]").Nth(1).Locator("[data-testid=condition-kind]").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Page view" }).ClickAsync();
-        await TypeAndLeaveAsync(page.Locator("[data-testid=condition-group]").Nth(1).Locator("input[data-testid=page-path], [data-testid=page-path] input"), "pricing");
+        await TypeAndLeaveAsync(BrowserFixture.Input(page.Locator("[data-testid=condition-group]").Nth(1), "page-path"), "pricing");
         await page.Locator("[data-testid=goal-sentence]", new() { HasText = "or when they visit /pricing" }).WaitForAsync();
         await ShotAsync(page, "wizard-2-conditions.png");
 
         // Step 3: a window.
         await page.ClickAsync("[data-testid=wizard-next]");
         await page.Locator("[data-testid=window-switch]").WaitForAsync();
-        await page.Locator("[data-testid=window-switch] input, input[data-testid=window-switch]").First.CheckAsync();
-        await Field(page, "window-amount").WaitForAsync();
-        await Field(page, "window-amount").FillAsync("14");
+        await BrowserFixture.Input(page, "window-switch").CheckAsync();
+        await BrowserFixture.Input(page, "window-amount").WaitForAsync();
+        await BrowserFixture.Input(page, "window-amount").FillAsync("14");
         await ShotAsync(page, "wizard-3-window.png");
 
         // Step 4: target and campaign.
         await page.ClickAsync("[data-testid=wizard-next]");
-        await Field(page, "target-rate").FillAsync("12");
+        await BrowserFixture.Input(page, "target-rate").FillAsync("12");
         await page.Locator("[data-testid=campaigns]").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").First.ClickAsync();
         // A multi-select stays open for more picks; clicking elsewhere closes it, as a user would.
@@ -111,7 +108,7 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         await page.ClickAsync("[data-testid=edit-goal]");
         await page.WaitForURLAsync("**/edit");
         await BrowserFixture.WaitForCircuitAsync(page);
-        await Field(page, "goal-name").FillAsync("Engaged Evaluator (trial or pricing)");
+        await BrowserFixture.Input(page, "goal-name").FillAsync("Engaged Evaluator (trial or pricing)");
         foreach (var step in new[] { "condition-builder", "window-switch", "campaigns", "review-sentence" })
         {
             await page.ClickAsync("[data-testid=wizard-next]");

@@ -18,16 +18,7 @@ public class GoalEditorTests(EmptyAppFixture app) : MudComponentTest, IClassFixt
         {
             Context.Services.AddSingleton(type, app.Factory.Services.GetRequiredService(type));
         }
-        var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
-        {
-            b.OpenComponent<MudPopoverProvider>(0);
-            b.CloseComponent();
-            b.OpenComponent<GoalEditor>(1);
-            b.AddAttribute(2, nameof(GoalEditor.Model), model);
-            b.AddAttribute(3, nameof(GoalEditor.UserName), "editor@test.local");
-            b.CloseComponent();
-        }));
-        return host.FindComponent<GoalEditor>();
+        return RenderWithPopovers<GoalEditor>((nameof(GoalEditor.Model), model), (nameof(GoalEditor.UserName), "editor@test.local"));
     }
 
     private static string ActiveStepTitle(IRenderedComponent<GoalEditor> editor) =>
@@ -85,17 +76,10 @@ public class ConditionBuilderTests : MudComponentTest
 
     private IRenderedComponent<ConditionBuilder> RenderBuilder()
     {
-        var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
-        {
-            b.OpenComponent<MudPopoverProvider>(0);
-            b.CloseComponent();
-            b.OpenComponent<ConditionBuilder>(1);
-            b.AddAttribute(2, nameof(ConditionBuilder.Groups), _groups);
-            b.AddAttribute(3, nameof(ConditionBuilder.AllowedKinds), (IReadOnlyList<ConditionKind>)[ConditionKind.Event, ConditionKind.PageView, ConditionKind.Property]);
-            b.AddAttribute(4, nameof(ConditionBuilder.Type), GoalType.Combined);
-            b.CloseComponent();
-        }));
-        return host.FindComponent<ConditionBuilder>();
+        return RenderWithPopovers<ConditionBuilder>(
+            (nameof(ConditionBuilder.Groups), _groups),
+            (nameof(ConditionBuilder.AllowedKinds), (IReadOnlyList<ConditionKind>)[ConditionKind.Event, ConditionKind.PageView, ConditionKind.Property]),
+            (nameof(ConditionBuilder.Type), GoalType.Combined));
     }
 
     private static string Sentence(IRenderedComponent<ConditionBuilder> builder) => builder.Find("[data-testid=goal-sentence]").TextContent.Trim();

@@ -25,16 +25,7 @@ public class GoalGridTests : MudComponentTest
 
     private IRenderedComponent<GoalGrid> RenderGrid(GoalStatus? initialStatus = null)
     {
-        var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
-        {
-            b.OpenComponent<MudPopoverProvider>(0);
-            b.CloseComponent();
-            b.OpenComponent<GoalGrid>(1);
-            b.AddAttribute(2, nameof(GoalGrid.Goals), Goals);
-            b.AddAttribute(3, nameof(GoalGrid.InitialStatus), initialStatus);
-            b.CloseComponent();
-        }));
-        return host.FindComponent<GoalGrid>();
+        return RenderWithPopovers<GoalGrid>((nameof(GoalGrid.Goals), Goals), (nameof(GoalGrid.InitialStatus), initialStatus));
     }
 
     [Fact]
@@ -97,12 +88,4 @@ public class GoalGridTests : MudComponentTest
         Assert.Contains("Old Newsletter Goal", names[0]);
         Assert.Contains("Trial Signup Completed", names[2]);
     }
-}
-
-/// <summary>Renders arbitrary child content, so a test can put providers beside the component under test.</summary>
-public sealed class ContainerFragment : ComponentBase
-{
-    [Parameter] public RenderFragment? ChildContent { get; set; }
-
-    protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder) => builder.AddContent(0, ChildContent);
 }

@@ -52,6 +52,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         await WaitForCircuitAsync(page);
     }
 
+    /// <summary>
+    /// The input of a MudBlazor field by its data-testid: some components put the attribute on the
+    /// input itself, others on a wrapper around it.
+    /// </summary>
+    public static ILocator Input(ILocator scope, string testId) =>
+        scope.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
+
+    public static ILocator Input(IPage page, string testId) => Input(page.Locator(":root"), testId);
+
     /// <summary>The layout marks itself once its first interactive render ran, i.e. the circuit is up.</summary>
     public static async Task WaitForCircuitAsync(IPage page) =>
         await page.Locator("[data-interactive=true]").First.WaitForAsync(new() { Timeout = 30_000 });

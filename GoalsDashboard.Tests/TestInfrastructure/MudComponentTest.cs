@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using MudBlazor.Services;
 
 namespace GoalsDashboard.Tests.TestInfrastructure;
@@ -19,5 +21,31 @@ public abstract class MudComponentTest : IAsyncLifetime
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
+    /// <summary>Renders the component beside a popover provider, which MudBlazor's selects, menus and autocompletes need.</summary>
+    protected IRenderedComponent<T> RenderWithPopovers<T>(params (string Name, object? Value)[] parameters)
+        where T : IComponent
+    {
+        var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<T>(1);
+            foreach (var (name, value) in parameters)
+            {
+                b.AddAttribute(2, name, value);
+            }
+            b.CloseComponent();
+        }));
+        return host.FindComponent<T>();
+    }
+
     public async Task DisposeAsync() => await Context.DisposeAsync();
+}
+
+/// <summary>Renders arbitrary child content, so a test can put providers beside the component under test.</summary>
+public sealed class ContainerFragment : ComponentBase
+{
+    [Parameter] public RenderFragment? ChildContent { get; set; }
+
+    protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder) => builder.AddContent(0, ChildContent);
 }
