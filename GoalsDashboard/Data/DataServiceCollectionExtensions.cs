@@ -19,6 +19,7 @@ public static class DataServiceCollectionExtensions
         var connectionString = ResolveSqliteConnectionString(builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
         builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60)));
         builder.Services.AddSingleton<IIngestionStore, SqliteIngestionStore>();
+        builder.Services.AddSingleton<IAnalyticsStore, SqliteAnalyticsStore>();
         return builder;
     }
 

@@ -14,6 +14,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UserAdminService>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<EvaluationService>();
+        services.AddMemoryCache();
+        services.AddSingleton<AnalyticsService>();
         services.AddSingleton<BackfillQueue>();
         services.AddHostedService<BackfillWorker>();
         services.AddSingleton<LiveEvaluationSignal>();

@@ -1,0 +1,39 @@
+namespace GoalsDashboard.Data;
+
+/// <summary>A stored completion as analytics reads it (instants in Unix ms).</summary>
+public readonly record struct CompletionFact(long ProfileId, long At, string? Channel, string? Site, double? Value, long? FirstSeenAt);
+
+/// <summary>A stored conversion as analytics reads it (instants in Unix ms).</summary>
+public readonly record struct ConversionFact(long ProfileId, long At, string? Channel, string? Site, double? Value);
+
+/// <summary>One event's activity: who, when, where. The denominator of every rate is counted from these.</summary>
+public readonly record struct ActivityFact(long ProfileId, long At, string? Site, string? Channel);
+
+/// <summary>
+/// The provider-specific reads of analytics: range scans over the precomputed completion and
+/// conversion rows and over the events' covering index, streamed through prepared commands rather than
+/// materialised by EF Core. SQLite implements it today, beside <see cref="IIngestionStore"/>.
+/// </summary>
+public interface IAnalyticsStore
+{
+    /// <summary>Visits (profile, time, site, channel) of every event in [startMs, endMs), narrowed by site and channel.</summary>
+    Task ScanActivityAsync(long startMs, long endMs, string? site, string? channel, Action<ActivityFact> visit, CancellationToken ct = default);
+
+    /// <summary>The goal's completions in [startMs, endMs), narrowed by the completion's site and channel.</summary>
+    Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default);
+
+    /// <summary>The goal's conversions in [startMs, endMs), narrowed by the conversion's site and channel.</summary>
+    Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default);
+
+    /// <summary>Every campaign audience: campaign id → profile → entry time (Unix ms).</summary>
+    Task<Dictionary<int, Dictionary<long, long>>> AudiencesAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Distinct (profile, event name, page path) of the events before each profile's completion of the
+    /// goal, for completions in [startMs, endMs); the path is null for events other than page views.
+    /// </summary>
+    Task ScanBeforeCompletionAsync(Guid goalId, long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default);
+
+    /// <summary>Distinct (profile, event name, page path) of the events in [startMs, endMs).</summary>
+    Task ScanEventKindsAsync(long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default);
+}

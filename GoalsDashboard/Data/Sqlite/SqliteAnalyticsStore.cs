@@ -1,0 +1,105 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace GoalsDashboard.Data.Sqlite;
+
+internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFactory) : IAnalyticsStore
+{
+    public Task ScanActivityAsync(long startMs, long endMs, string? site, string? channel, Action<ActivityFact> visit, CancellationToken ct = default) =>
+        ReadAsync("SELECT ProfileId, Timestamp, Site, Channel FROM events WHERE Timestamp >= $start AND Timestamp < $end" + SiteChannel("", site, channel),
+            command => Range(command, startMs, endMs, site, channel),
+            r => visit(new ActivityFact(r.GetInt64(0), r.GetInt64(1), NullableString(r, 2), NullableString(r, 3))), ct);
+
+    public async Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default)
+    {
+        var result = new List<CompletionFact>();
+        await ReadAsync(
+            "SELECT c.ProfileId, c.CompletedAt, c.Channel, c.Site, c.Value, p.FirstSeenAt FROM completions c JOIN profiles p ON p.Id = c.ProfileId " +
+            "WHERE c.GoalId = $goal AND c.CompletedAt >= $start AND c.CompletedAt < $end" + SiteChannel("c.", site, channel),
+            command => Range(Goal(command, goalId), startMs, endMs, site, channel),
+            r => result.Add(new CompletionFact(r.GetInt64(0), r.GetInt64(1), NullableString(r, 2), NullableString(r, 3),
+                r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetInt64(5))), ct);
+        return result;
+    }
+
+    public async Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default)
+    {
+        var result = new List<ConversionFact>();
+        await ReadAsync(
+            "SELECT ProfileId, Timestamp, Channel, Site, Value FROM conversions WHERE GoalId = $goal AND Timestamp >= $start AND Timestamp < $end" + SiteChannel("", site, channel),
+            command => Range(Goal(command, goalId), startMs, endMs, site, channel),
+            r => result.Add(new ConversionFact(r.GetInt64(0), r.GetInt64(1), NullableString(r, 2), NullableString(r, 3), r.IsDBNull(4) ? null : r.GetDouble(4))), ct);
+        return result;
+    }
+
+    public async Task<Dictionary<int, Dictionary<long, long>>> AudiencesAsync(CancellationToken ct = default)
+    {
+        var result = new Dictionary<int, Dictionary<long, long>>();
+        await ReadAsync("SELECT CampaignId, ProfileId, EnteredAt FROM audience_entries", _ => { }, r =>
+        {
+            var campaign = r.GetInt32(0);
+            if (!result.TryGetValue(campaign, out var members))
+            {
+                result[campaign] = members = [];
+            }
+            members[r.GetInt64(1)] = r.GetInt64(2);
+        }, ct);
+        return result;
+    }
+
+    public Task ScanBeforeCompletionAsync(Guid goalId, long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) =>
+        ReadAsync(
+            "SELECT DISTINCT e.ProfileId, e.Name, CASE WHEN e.Name = 'pageview' THEN e.Path END FROM completions c " +
+            "JOIN events e ON e.ProfileId = c.ProfileId AND e.Timestamp < c.CompletedAt " +
+            "WHERE c.GoalId = $goal AND c.CompletedAt >= $start AND c.CompletedAt < $end",
+            command => Range(Goal(command, goalId), startMs, endMs, null, null),
+            r => visit(r.GetInt64(0), r.GetString(1), NullableString(r, 2)), ct);
+
+    public Task ScanEventKindsAsync(long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) =>
+        ReadAsync(
+            "SELECT DISTINCT ProfileId, Name, CASE WHEN Name = 'pageview' THEN Path END FROM events WHERE Timestamp >= $start AND Timestamp < $end",
+            command => Range(command, startMs, endMs, null, null),
+            r => visit(r.GetInt64(0), r.GetString(1), NullableString(r, 2)), ct);
+
+    private async Task ReadAsync(string sql, Action<SqliteCommand> bind, Action<DbDataReader> row, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            row(reader);
+        }
+    }
+
+    private static string SiteChannel(string alias, string? site, string? channel) =>
+        (site is null ? "" : $" AND {alias}Site = $site") + (channel is null ? "" : $" AND {alias}Channel = $channel");
+
+    private static SqliteCommand Goal(SqliteCommand command, Guid goalId)
+    {
+        // EF Core's SQLite provider stores Guids as upper-case text.
+        command.Parameters.AddWithValue("$goal", goalId.ToString().ToUpperInvariant());
+        return command;
+    }
+
+    private static void Range(SqliteCommand command, long startMs, long endMs, string? site, string? channel)
+    {
+        command.Parameters.AddWithValue("$start", startMs);
+        command.Parameters.AddWithValue("$end", endMs);
+        if (site is not null)
+        {
+            command.Parameters.AddWithValue("$site", site);
+        }
+        if (channel is not null)
+        {
+            command.Parameters.AddWithValue("$channel", channel);
+        }
+    }
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

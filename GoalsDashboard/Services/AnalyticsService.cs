@@ -1,0 +1,313 @@
+using GoalsDashboard.Analytics;
+using GoalsDashboard.Data;
+using GoalsDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Primitives;
+
+namespace GoalsDashboard.Services;
+
+/// <summary>The choices the filters offer: what has been seen in the data and what has been defined.</summary>
+public sealed record FilterChoices(
+    IReadOnlyList<(string Key, string Label)> Sites,
+    IReadOnlyList<string> Channels,
+    IReadOnlyList<(string Key, string Name)> Campaigns,
+    IReadOnlyList<(int Id, string Name)> Segments);
+
+/// <summary>
+/// The one query layer behind the goal details page, the compare page, CSV exports and the stats API.
+/// Figures come from the precomputed completion and conversion rows; the period's activity (the
+/// denominator), campaign audiences and segment memberships do not depend on a goal, so they are
+/// computed once and shared by every page and request until new results arrive.
+/// </summary>
+public sealed class AnalyticsService
+{
+    public const int MaxDays = 1096;
+    public const int MaxCompareGoals = 6;
+
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(2);
+
+    private readonly IDbContextFactory<AppDbContext> _dbFactory;
+    private readonly IAnalyticsStore _store;
+    private readonly Workspace _workspace;
+    private readonly TimeProvider _clock;
+    private readonly IMemoryCache _cache;
+    private CancellationTokenSource _generation = new();
+
+    public AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, IAnalyticsStore store, Workspace workspace, TimeProvider clock,
+        IMemoryCache cache, EvaluationService evaluation)
+    {
+        _dbFactory = dbFactory;
+        _store = store;
+        _workspace = workspace;
+        _clock = clock;
+        _cache = cache;
+        evaluation.ResultsChanged += _ => Invalidate();
+    }
+
+    /// <summary>Raised after new results were stored: open pages refresh (they debounce it).</summary>
+    public event Action? DataChanged;
+
+    public TimeZoneInfo TimeZone => _workspace.TimeZone;
+
+    /// <summary>Today in the workspace time zone.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), _workspace.TimeZone).DateTime);
+
+    /// <summary>Forgets shared figures (new data arrived, or a campaign or segment changed).</summary>
+    public void Invalidate()
+    {
+        var old = Interlocked.Exchange(ref _generation, new CancellationTokenSource());
+        // Not disposed: a cache entry being created right now may still read its token.
+        old.Cancel();
+        DataChanged?.Invoke();
+    }
+
+    /// <summary>Section 4's metrics for one goal, or null when there is no such goal.</summary>
+    public async Task<GoalStats?> StatsAsync(Guid goalId, AnalyticsQuery query, bool withBreakdowns = true, CancellationToken ct = default)
+    {
+        var goal = await GoalAsync(goalId, ct);
+        if (goal is null)
+        {
+            return null;
+        }
+        var context = await ContextAsync(query, withBreakdowns, ct);
+        var facts = await FactsAsync(goal.Value, context, ct);
+        return GoalFigures.Compute(query, context.Buckets, context.Activity, context.Scope, facts,
+            withBreakdowns ? context.Campaigns : null, withBreakdowns ? context.Segments : null, context.SiteLabels);
+    }
+
+    /// <summary>Several goals over one period and filters, without breakdowns, in the order asked; unknown ids are left out.</summary>
+    public async Task<IReadOnlyList<GoalStats>> CompareAsync(IReadOnlyList<Guid> goalIds, AnalyticsQuery query, CancellationToken ct = default)
+    {
+        var context = await ContextAsync(query, withBreakdowns: false, ct);
+        var result = new List<GoalStats>();
+        foreach (var id in goalIds.Distinct())
+        {
+            if (await GoalAsync(id, ct) is { } goal)
+            {
+                var facts = await FactsAsync(goal, context, ct);
+                result.Add(GoalFigures.Compute(query, context.Buckets, context.Activity, context.Scope, facts, null, null));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The period's completions under the filters, newest first, one page of them, with the total.</summary>
+    public async Task<(IReadOnlyList<CompletionRow> Rows, int Total)> CompletionsAsync(Guid goalId, AnalyticsQuery query, int skip, int take,
+        CancellationToken ct = default)
+    {
+        var context = await ContextAsync(query, withBreakdowns: false, ct);
+        var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
+        var all = (await _store.CompletionsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, ct))
+            .Where(c => context.Scope.Keeps(c.ProfileId, c.At))
+            .OrderByDescending(c => c.At).ThenBy(c => c.ProfileId)
+            .ToList();
+        var page = all.Skip(skip).Take(take).ToList();
+        var ids = page.Select(c => c.ProfileId).ToList();
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var names = await db.Profiles.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.ExternalId, ct);
+        var rows = page.Select(c => new CompletionRow(names.GetValueOrDefault(c.ProfileId, "?"), DateTimeOffset.FromUnixTimeMilliseconds(c.At),
+            c.Channel, c.Site, c.Value is { } v ? (decimal)v : null)).ToList();
+        return (rows, all.Count);
+    }
+
+    /// <summary>
+    /// Converter interests (section 4): for each event name and page path, the share of the period's
+    /// converters who did it before completing against the share of the period's other active profiles
+    /// who did it in the period; the most over-represented first.
+    /// </summary>
+    public async Task<IReadOnlyList<ConverterInterest>> InterestsAsync(Guid goalId, AnalyticsQuery query, int top = 10, CancellationToken ct = default)
+    {
+        var context = await ContextAsync(query, withBreakdowns: false, ct);
+        var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
+        var converters = (await _store.CompletionsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, ct))
+            .Where(c => context.Scope.Keeps(c.ProfileId, c.At)).Select(c => c.ProfileId).ToHashSet();
+        var others = context.Activity.Profiles.Where(p => !converters.Contains(p) && context.Scope.Includes(p)).ToHashSet();
+        if (converters.Count == 0 || others.Count == 0)
+        {
+            return [];
+        }
+        var byConverters = new Dictionary<(string, string?), int>();
+        await _store.ScanBeforeCompletionAsync(goalId, startMs, endMs, (profile, name, path) =>
+        {
+            if (converters.Contains(profile))
+            {
+                byConverters[(name, path)] = byConverters.GetValueOrDefault((name, path)) + 1;
+            }
+        }, ct);
+        var byOthers = new Dictionary<(string, string?), int>();
+        await _store.ScanEventKindsAsync(startMs, endMs, (profile, name, path) =>
+        {
+            if (others.Contains(profile))
+            {
+                byOthers[(name, path)] = byOthers.GetValueOrDefault((name, path)) + 1;
+            }
+        }, ct);
+        // A handful of converters is noise, not interest.
+        var minimum = Math.Max(3, converters.Count / 50);
+        return byConverters
+            .Where(kv => kv.Value >= minimum)
+            .Select(kv =>
+            {
+                var (name, path) = kv.Key;
+                var share = kv.Value * 100.0 / converters.Count;
+                var otherCount = byOthers.GetValueOrDefault(kv.Key);
+                var otherShare = otherCount * 100.0 / others.Count;
+                return new ConverterInterest(path is null ? "event" : "page", path ?? name, kv.Value, share, otherCount, otherShare,
+                    otherCount == 0 ? null : share / otherShare);
+            })
+            .Where(i => i.Lift is null || i.Lift > 1)
+            .OrderByDescending(i => i.Lift ?? double.MaxValue).ThenByDescending(i => i.Converters)
+            .Take(top)
+            .ToList();
+    }
+
+    public async Task<FilterChoices> FilterChoicesAsync(CancellationToken ct = default)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var sites = await db.Sites.AsNoTracking().OrderBy(s => s.Key).Select(s => new { s.Key, s.Label }).ToListAsync(ct);
+        var channels = await _cache.GetOrCreateAsync("channels", async entry =>
+        {
+            Expire(entry);
+            await using var inner = await _dbFactory.CreateDbContextAsync(ct);
+            return await inner.Events.AsNoTracking().Where(e => e.Channel != null).Select(e => e.Channel!).Distinct().OrderBy(c => c).ToListAsync(ct);
+        }) ?? [];
+        var campaigns = await db.Campaigns.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Key, c.Name }).ToListAsync(ct);
+        var segments = await db.Segments.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct);
+        return new FilterChoices(sites.Select(s => (s.Key, s.Label ?? s.Key)).ToList(), channels,
+            campaigns.Select(c => (c.Key, c.Name)).ToList(), segments.Select(s => (s.Id, s.Name)).ToList());
+    }
+
+    /// <summary>Checks a query: a real period of at most <see cref="MaxDays"/> days, and filters that name existing things.</summary>
+    public async Task ValidateAsync(AnalyticsQuery query, CancellationToken ct = default)
+    {
+        if (query.From > query.To)
+        {
+            throw new AnalyticsQueryException("from", "The period starts after it ends: from must be on or before to.");
+        }
+        if (query.Days > MaxDays)
+        {
+            throw new AnalyticsQueryException("to", $"A period can be at most {MaxDays:N0} days long.");
+        }
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        if (query.Where.Campaign is { } key && !await db.Campaigns.AnyAsync(c => c.Key == key, ct))
+        {
+            throw new AnalyticsQueryException("campaign", $"No campaign has the key \"{key}\".");
+        }
+        if (query.Where.Segment is { } segment && !await db.Segments.AnyAsync(s => s.Id == segment, ct))
+        {
+            throw new AnalyticsQueryException("segment", $"No segment has the id {segment}.");
+        }
+    }
+
+    private sealed record QueryContext(Bucket[] Buckets, Activity Activity, ProfileScope Scope,
+        IReadOnlyList<CampaignAudience> Campaigns, IReadOnlyList<SegmentMembers> Segments, IReadOnlyDictionary<string, string>? SiteLabels, AnalyticsQuery Query);
+
+    private Task<IReadOnlyDictionary<string, string>> SiteLabelsAsync(CancellationToken ct) => SharedAsync<IReadOnlyDictionary<string, string>>("site-labels", async () =>
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        return await db.Sites.AsNoTracking().Where(s => s.Label != null).ToDictionaryAsync(s => s.Key, s => s.Label!, ct);
+    });
+
+    private async Task<QueryContext> ContextAsync(AnalyticsQuery query, bool withBreakdowns, CancellationToken ct)
+    {
+        await ValidateAsync(query, ct);
+        var period = new Period(query.From, query.To, _workspace.TimeZone);
+        var buckets = Buckets.For(period, query.Interval);
+        var where = query.Where;
+        var needsCampaigns = withBreakdowns || where.Campaign is not null;
+        var needsSegments = withBreakdowns || where.Segment is not null;
+        var campaigns = needsCampaigns ? await CampaignsAsync(ct) : [];
+        var segments = needsSegments ? await SegmentsAsync(ct) : [];
+        var scope = where.Segment is null && where.Campaign is null
+            ? ProfileScope.All
+            : new ProfileScope(segments.FirstOrDefault(s => s.Id == where.Segment)?.Members, campaigns.FirstOrDefault(c => c.Key == where.Campaign)?.Members,
+                buckets[^1].EndMs);
+        var (startMs, endMs) = (buckets[0].StartMs, buckets[^1].EndMs);
+        var activity = await SharedAsync(("activity", startMs, endMs, query.Interval, where.Site, where.Channel, where.Segment, where.Campaign), async () =>
+        {
+            var result = new Activity(buckets, scope == ProfileScope.All ? null : scope.Includes);
+            await _store.ScanActivityAsync(startMs, endMs, where.Site, where.Channel, result.Add, ct);
+            return result.Complete();
+        });
+        var siteLabels = withBreakdowns ? await SiteLabelsAsync(ct) : null;
+        return new QueryContext(buckets, activity, scope, campaigns, segments, siteLabels, query);
+    }
+
+    private async Task<GoalFacts> FactsAsync((Guid Id, string? Currency) goal, QueryContext context, CancellationToken ct)
+    {
+        var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
+        var where = context.Query.Where;
+        var completions = await _store.CompletionsAsync(goal.Id, startMs, endMs, where.Site, where.Channel, ct);
+        var conversions = await _store.ConversionsAsync(goal.Id, startMs, endMs, where.Site, where.Channel, ct);
+        return new GoalFacts(goal.Id, goal.Currency, completions, conversions);
+    }
+
+    private async Task<(Guid Id, string? Currency)?> GoalAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var goal = await db.Goals.AsNoTracking().Where(g => g.Id == id).Select(g => new { g.Id, g.Currency }).FirstOrDefaultAsync(ct);
+        return goal is null ? null : (goal.Id, goal.Currency);
+    }
+
+    private Task<IReadOnlyList<CampaignAudience>> CampaignsAsync(CancellationToken ct) => SharedAsync<IReadOnlyList<CampaignAudience>>("campaigns", async () =>
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var campaigns = await db.Campaigns.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
+        var audiences = await _store.AudiencesAsync(ct);
+        return campaigns.Select(c => new CampaignAudience(c.Id, c.Key, c.Name, audiences.GetValueOrDefault(c.Id) ?? [])).ToList();
+    });
+
+    private Task<IReadOnlyList<SegmentMembers>> SegmentsAsync(CancellationToken ct) => SharedAsync<IReadOnlyList<SegmentMembers>>("segments", async () =>
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
+        var segments = await db.Segments.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
+        if (segments.Count == 0)
+        {
+            return [];
+        }
+        var keys = segments.SelectMany(s => s.Conditions.Select(c => c.Key)).Distinct().ToList();
+        var properties = new Dictionary<long, Dictionary<string, PropertyValue>>();
+        await foreach (var p in db.ProfileProperties.AsNoTracking().Where(p => keys.Contains(p.Key)).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (!properties.TryGetValue(p.ProfileId, out var values))
+            {
+                properties[p.ProfileId] = values = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
+            }
+            values[p.Key] = new PropertyValue(p.Kind, p.Value);
+        }
+        List<long>? everyone = null;
+        var result = new List<SegmentMembers>();
+        foreach (var segment in segments)
+        {
+            everyone ??= await db.Profiles.AsNoTracking().Select(p => p.Id).ToListAsync(ct);
+            result.Add(new SegmentMembers(segment.Id, segment.Name, SegmentMatcher.Members(segment.Conditions, properties, everyone)));
+        }
+        return result;
+    });
+
+    /// <summary>One computation per key at a time, kept until results change (or for a couple of minutes).</summary>
+    private async Task<T> SharedAsync<T>(object key, Func<Task<T>> compute)
+    {
+        var lazy = _cache.GetOrCreate(key, entry =>
+        {
+            Expire(entry);
+            return new Lazy<Task<T>>(compute);
+        })!;
+        try
+        {
+            return await lazy.Value;
+        }
+        catch
+        {
+            _cache.Remove(key);
+            throw;
+        }
+    }
+
+    private void Expire(ICacheEntry entry)
+    {
+        entry.AbsoluteExpirationRelativeToNow = CacheLifetime;
+        entry.AddExpirationToken(new CancellationChangeToken(_generation.Token));
+    }
+}
