@@ -69,6 +69,7 @@ public static class ApiSetup
     {
         var api = endpoints.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
         api.MapGoalEndpoints();
+        api.MapStatsEndpoints();
         api.MapIngestionEndpoints();
         return endpoints;
     }

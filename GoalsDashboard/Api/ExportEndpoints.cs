@@ -1,0 +1,93 @@
+using GoalsDashboard.Analytics;
+using GoalsDashboard.Data;
+using GoalsDashboard.Services;
+using Microsoft.EntityFrameworkCore;
+
+namespace GoalsDashboard.Api;
+
+/// <summary>
+/// CSV downloads for signed-in people (the dashboard's export buttons link here, with the page's own
+/// period and filters in the address).
+/// </summary>
+public static class ExportEndpoints
+{
+    private const int MaxCompletionRows = 1_000_000;
+
+    public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var exports = endpoints.MapGroup("/exports").RequireAuthorization().ExcludeFromDescription();
+        exports.MapGet("/goals/{id:guid}/{kind}.csv", GoalAsync);
+        exports.MapGet("/compare/{kind}.csv", CompareAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> GoalAsync(Guid id, string kind, HttpRequest request, AnalyticsService analytics, CancellationToken ct)
+    {
+        if (kind is not ("trend" or "breakdowns" or "completions"))
+        {
+            return ApiProblems.NotFound("Exports are trend, breakdowns or completions.");
+        }
+        return await WithQueryAsync(request, analytics, async query =>
+        {
+            if (kind == "completions")
+            {
+                var (rows, _) = await analytics.CompletionsAsync(id, query, 0, MaxCompletionRows, ct);
+                return File(CsvExports.Completions(rows), $"goal-completions-{Suffix(query)}.csv");
+            }
+            var stats = await analytics.StatsAsync(id, query, withBreakdowns: kind == "breakdowns", ct);
+            return stats is null
+                ? ApiProblems.NotFound($"No goal has the id {id}.")
+                : File(kind == "trend" ? CsvExports.Trend(stats) : CsvExports.Breakdowns(stats), $"goal-{kind}-{Suffix(query)}.csv");
+        });
+    }
+
+    private static async Task<IResult> CompareAsync(string kind, string? ids, HttpRequest request, AnalyticsService analytics,
+        IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    {
+        if (kind is not ("table" or "trend"))
+        {
+            return ApiProblems.NotFound("Comparison exports are table or trend.");
+        }
+        var goalIds = CompareIds.Parse(ids);
+        return await WithQueryAsync(request, analytics, async query =>
+        {
+            var stats = await analytics.CompareAsync(goalIds, query, ct);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var goals = await db.Goals.AsNoTracking().Where(g => goalIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
+            return kind == "table"
+                ? File(CsvExports.Comparison(stats.Select(s => (goals[s.GoalId].Name, goals[s.GoalId].TargetRate, s))), $"goal-comparison-{Suffix(query)}.csv")
+                : File(CsvExports.ComparisonTrend(stats.Select(s => (goals[s.GoalId].Name, s)).ToList()), $"goal-comparison-trend-{Suffix(query)}.csv");
+        });
+    }
+
+    private static async Task<IResult> WithQueryAsync(HttpRequest request, AnalyticsService analytics, Func<AnalyticsQuery, Task<IResult>> export)
+    {
+        var q = request.Query;
+        var (query, errors) = QueryText.Parse(q["from"], q["to"], q["interval"], q["site"], q["channel"], q["campaign"], q["segment"], analytics.Today);
+        if (query is null)
+        {
+            return ApiProblems.Validation(errors);
+        }
+        try
+        {
+            return await export(query);
+        }
+        catch (AnalyticsQueryException ex)
+        {
+            return ApiProblems.Validation(ex.Field, ex.Message);
+        }
+    }
+
+    private static string Suffix(AnalyticsQuery query) => $"{QueryText.Format(query.From)}-to-{QueryText.Format(query.To)}";
+
+    private static IResult File(byte[] content, string name) => TypedResults.File(content, "text/csv; charset=utf-8", name);
+}
+
+/// <summary>The <c>ids</c> of a comparison's address: goal ids separated by commas, at most six.</summary>
+public static class CompareIds
+{
+    public static IReadOnlyList<Guid> Parse(string? ids) =>
+        (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => Guid.TryParse(s, out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty).Distinct().Take(AnalyticsService.MaxCompareGoals).ToList();
+}
