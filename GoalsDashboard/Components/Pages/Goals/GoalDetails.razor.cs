@@ -1,4 +1,5 @@
 using GoalsDashboard.Analytics;
+using GoalsDashboard.Components.Analytics;
 using GoalsDashboard.Components.Goals;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Services;
@@ -10,45 +11,118 @@ namespace GoalsDashboard.Components.Pages.Goals;
 
 public partial class GoalDetails
 {
+    // New data can arrive many times a second; a page refreshes at most this often.
+    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
+
     private Goal? _goal;
     private IReadOnlyList<string> _campaigns = [];
-    private GoalOverview? _overview;
+    private FilterChoices? _options;
+    private AnalyticsView _view = default!;
+    private GoalStats? _stats;
+    private GoalStats? _previous;
+    private IReadOnlyList<ConverterInterest> _interests = [];
+    private bool _interestsLoading;
+    private bool _loading;
+    private string? _problem;
     private double? _progress;
     private bool _notFound;
-    private object _chartOptions = new { };
-    private object _chartSeries = Array.Empty<object>();
     private List<BreadcrumbItem> _breadcrumbs = [];
+    private MudTable<CompletionRow>? _completionsTable;
     private Timer? _timer;
-    private int _refreshQueued;
+    private int _goalChanged;
+    private int _dataChanged;
+    private DateTimeOffset _loadedAt;
+    private CancellationTokenSource _interestsCts = new();
 
     [Inject] private GoalService GoalService { get; set; } = default!;
+    [Inject] private AnalyticsService Analytics { get; set; } = default!;
     [Inject] private EvaluationService Evaluation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
-    [Inject] private Workspace Workspace { get; set; } = default!;
 
     [Parameter] public Guid Id { get; set; }
 
+    [SupplyParameterFromQuery(Name = "range")] public string? Range { get; set; }
+    [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
+    [SupplyParameterFromQuery(Name = "to")] public string? To { get; set; }
+    [SupplyParameterFromQuery(Name = "interval")] public string? Interval { get; set; }
+    [SupplyParameterFromQuery(Name = "site")] public string? Site { get; set; }
+    [SupplyParameterFromQuery(Name = "channel")] public string? Channel { get; set; }
+    [SupplyParameterFromQuery(Name = "campaign")] public string? Campaign { get; set; }
+    [SupplyParameterFromQuery(Name = "segment")] public string? Segment { get; set; }
+
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
-    private string RateDetail => _goal?.TargetRate is { } target
-        ? $"{(_overview!.CompletionRate >= target ? "On track" : "Behind")} · target {target:0.#}% · of {_overview.ActiveProfiles:N0} active"
-        : $"of {_overview!.ActiveProfiles:N0} active profiles";
+    private string RevenueLabel => _goal?.Currency is { } currency ? $"Revenue ({currency})" : "Value";
 
-    private Color RateColor => _goal?.TargetRate is { } target ? (_overview!.CompletionRate >= target ? Color.Success : Color.Warning) : Color.Default;
+    private string RevenueDetail => _stats!.Revenue.Average is { } average
+        ? $"average {average:N2} over {_stats.Revenue.ValuedConversions:N0} valued conversions"
+        : "no valued conversions";
+
+    private string RateDetail
+    {
+        get
+        {
+            var denominator = _view.Filters.Campaign is not null ? "campaign audience" : _view.Filters.Segment is not null ? "active members" : "active profiles";
+            var of = $"of {_stats!.Denominator:N0} {denominator}";
+            var status = Targets.StatusOf(_stats.CompletionRate, _goal?.TargetRate);
+            return status == TargetStatus.None ? of : $"{status.Label()} · target {_goal!.TargetRate:0.#}% · {of}";
+        }
+    }
+
+    private Color RateColor => Targets.StatusOf(_stats!.CompletionRate, _goal?.TargetRate) switch
+    {
+        TargetStatus.OnTrack => Color.Success,
+        TargetStatus.Behind => Color.Warning,
+        _ => Color.Default,
+    };
+
+    private KpiChange? Change(Func<GoalStats, double> figure) =>
+        _previous is null ? null : KpiChange.Relative(figure(_stats!), figure(_previous), _view.AgainstLabel);
+
+    private KpiChange? RateChange => _previous is null ? null : KpiChange.Points(_stats!.CompletionRate, _previous.CompletionRate, _view.AgainstLabel);
+
+    private KpiChange? TimeChange => _previous?.MedianTimeToConvertSeconds is { } before && _stats!.MedianTimeToConvertSeconds is { } now
+        ? KpiChange.Relative(now, before, _view.AgainstLabel, neutral: true)
+        : null;
+
+    private IReadOnlyList<(string, string)> ExportItems
+    {
+        get
+        {
+            var query = _view.ExportQuery();
+            return
+            [
+                ("Trend", $"exports/goals/{Id}/trend.csv?{query}"),
+                ("Breakdowns", $"exports/goals/{Id}/breakdowns.csv?{query}"),
+                ("Completions", $"exports/goals/{Id}/completions.csv?{query}"),
+            ];
+        }
+    }
 
     protected override async Task OnParametersSetAsync()
     {
-        await LoadAsync();
-        Evaluation.ResultsChanged -= OnResultsChanged;
-        Evaluation.ResultsChanged += OnResultsChanged;
-        // While a backfill runs, show its progress; results arrive through ResultsChanged.
-        _timer ??= new Timer(_ => InvokeAsync(TickAsync), null, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(700));
+        _view = AnalyticsView.FromAddress(Range, From, To, Interval, Site, Channel, Campaign, Segment, Analytics.Today, out _problem);
+        if (_goal?.Id != Id)
+        {
+            await LoadGoalAsync();
+            if (_notFound)
+            {
+                return;
+            }
+            _options = await Analytics.FilterChoicesAsync();
+            Evaluation.ResultsChanged -= OnResultsChanged;
+            Evaluation.ResultsChanged += OnResultsChanged;
+            Analytics.DataChanged -= OnDataChanged;
+            Analytics.DataChanged += OnDataChanged;
+            _timer ??= new Timer(_ => InvokeAsync(TickAsync), null, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(700));
+        }
+        await LoadStatsAsync();
     }
 
-    private async Task LoadAsync()
+    private async Task LoadGoalAsync()
     {
         var found = await GoalService.GetAsync(Id);
         if (found is not { } item)
@@ -57,20 +131,71 @@ public partial class GoalDetails
             return;
         }
         (_goal, _campaigns) = item;
-        _overview = await GoalService.OverviewAsync(Id);
         _breadcrumbs = [new BreadcrumbItem("Goals", "goals"), new BreadcrumbItem(_goal.Name, null, disabled: true)];
-        var period = Period.LastDays(30, Clock.GetUtcNow(), Workspace.TimeZone);
-        var days = Enumerable.Range(0, period.Days).Select(d => period.From.AddDays(d).ToString("d MMM")).ToArray();
-        _chartOptions = new
+    }
+
+    private async Task LoadStatsAsync()
+    {
+        _loading = true;
+        _loadedAt = Clock.GetUtcNow();
+        try
         {
-            chart = new { type = "bar", height = 260, toolbar = new { show = false } },
-            xaxis = new { categories = days, labels = new { rotate = -45, hideOverlappingLabels = true } },
-            dataLabels = new { enabled = false },
-            colors = new[] { "#4f46e5" },
-            plotOptions = new { bar = new { borderRadius = 3, columnWidth = "70%" } },
-            yaxis = new { labels = new { } },
-        };
-        _chartSeries = new[] { new { name = "Completions", data = _overview.DailyCompletions } };
+            _stats = await Analytics.StatsAsync(Id, _view.Query);
+            _previous = await Analytics.StatsAsync(Id, _view.Query.Previous(), withBreakdowns: false);
+        }
+        catch (AnalyticsQueryException ex)
+        {
+            // A filter from an old link (a deleted campaign, say): say so, and show the goal without filters.
+            _problem = ex.Message + " Showing the goal without filters.";
+            _view = _view with { Filters = AnalyticsFilters.None };
+            _stats = await Analytics.StatsAsync(Id, _view.Query);
+            _previous = await Analytics.StatsAsync(Id, _view.Query.Previous(), withBreakdowns: false);
+        }
+        finally
+        {
+            _loading = false;
+        }
+        if (_completionsTable is not null)
+        {
+            await _completionsTable.ReloadServerData();
+        }
+        _ = LoadInterestsAsync();
+    }
+
+    // Converter interests scan more rows than the rest of the page: they fill in after it.
+    private async Task LoadInterestsAsync()
+    {
+        var cts = new CancellationTokenSource();
+        Interlocked.Exchange(ref _interestsCts, cts).Cancel();
+        _interestsLoading = true;
+        try
+        {
+            var interests = await Analytics.InterestsAsync(Id, _view.Query, ct: cts.Token);
+            if (!cts.IsCancellationRequested)
+            {
+                _interests = interests;
+                _interestsLoading = false;
+                await InvokeAsync(StateHasChanged);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // A newer view asked for its own.
+        }
+    }
+
+    private async Task<TableData<CompletionRow>> LoadCompletionsAsync(TableState state, CancellationToken ct)
+    {
+        var (rows, total) = await Analytics.CompletionsAsync(Id, _view.Query, state.Page * state.PageSize, state.PageSize, ct);
+        return new TableData<CompletionRow> { Items = rows, TotalItems = total };
+    }
+
+    private string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Analytics.TimeZone).ToString("d MMM yyyy HH:mm");
+
+    private Task ChangeViewAsync(AnalyticsView view)
+    {
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(view.ToAddress()));
+        return Task.CompletedTask;
     }
 
     private async Task TickAsync()
@@ -84,21 +209,31 @@ public partial class GoalDetails
             _progress = Evaluation.ProgressOf(Id);
             StateHasChanged();
         }
-        if (Interlocked.Exchange(ref _refreshQueued, 0) == 1)
+        if (Clock.GetUtcNow() - _loadedAt < RefreshEvery)
         {
-            await LoadAsync();
+            return;
+        }
+        var goalChanged = Interlocked.Exchange(ref _goalChanged, 0) == 1;
+        if (Interlocked.Exchange(ref _dataChanged, 0) == 1 || goalChanged)
+        {
+            if (goalChanged)
+            {
+                await LoadGoalAsync();
+            }
+            await LoadStatsAsync();
             StateHasChanged();
         }
     }
 
-    // Many events can arrive per second: mark a refresh and let the timer coalesce them.
     private void OnResultsChanged(IReadOnlyCollection<Guid> goals)
     {
         if (goals.Contains(Id))
         {
-            Interlocked.Exchange(ref _refreshQueued, 1);
+            Interlocked.Exchange(ref _goalChanged, 1);
         }
     }
+
+    private void OnDataChanged() => Interlocked.Exchange(ref _dataChanged, 1);
 
     private async Task SetStatusAsync(GoalStatus status)
     {
@@ -116,7 +251,7 @@ public partial class GoalDetails
         {
             Snackbar.Add(ex.Message, Severity.Warning);
         }
-        await LoadAsync();
+        await LoadGoalAsync();
     }
 
     private async Task DeleteAsync()
@@ -143,6 +278,8 @@ public partial class GoalDetails
     public void Dispose()
     {
         Evaluation.ResultsChanged -= OnResultsChanged;
+        Analytics.DataChanged -= OnDataChanged;
+        _interestsCts.Cancel();
         _timer?.Dispose();
     }
 }
