@@ -1,0 +1,93 @@
+using System.Net;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Services;
+using GoalsDashboard.Tests.TestInfrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GoalsDashboard.Tests.Analytics;
+
+/// <summary>
+/// A small workspace in Europe/Berlin whose every figure for March 2026 is worked out by hand in
+/// <see cref="GoalStatsTests"/>. Berlin is UTC+1 until the clocks go forward on Sunday 29 March
+/// (a 23-hour day), UTC+2 after; several events sit within an hour of local midnight on purpose.
+/// </summary>
+public sealed class HandWorkedAnalyticsFixture : IAsyncLifetime
+{
+    public GoalsAppFactory Factory { get; } = new(settings: new Dictionary<string, string> { ["Workspace:TimeZone"] = "Europe/Berlin" });
+
+    public Guid Signup { get; private set; }
+    public Guid Purchase { get; private set; }
+    public int SegmentId { get; private set; }
+
+    public AnalyticsService Analytics => Factory.Services.GetRequiredService<AnalyticsService>();
+
+    public async Task InitializeAsync()
+    {
+        using var client = Factory.ApiClient();
+        Signup = await CreateGoalAsync(client, """{"name":"HW Signup","type":"custom_event","default_value":10,"target_rate":20,"groups":[{"conditions":[{"kind":"event","event_name":"hw_signup"}]}]}""");
+        Purchase = await CreateGoalAsync(client, """{"name":"HW Purchase","type":"revenue","currency":"EUR","groups":[{"conditions":[{"kind":"event","event_name":"hw_purchase"}]}]}""");
+
+        // Campaigns and segments are defined before the events so that ingestion builds the audience.
+        await Factory.QueryAsync(async db =>
+        {
+            var at = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+            db.Campaigns.Add(new Campaign { Name = "HW Spring", Key = "hw-spring", Channel = "email", CreatedAt = at, UpdatedAt = at, CreatedBy = "test", UpdatedBy = "test" });
+            var segment = new Segment { Name = "HW plan pro", Conditions = [new PropertyFilter("plan", Operator.Equals, "pro")], CreatedAt = at, UpdatedAt = at, CreatedBy = "test", UpdatedBy = "test" };
+            db.Segments.Add(segment);
+            await db.SaveChangesAsync();
+            SegmentId = segment.Id;
+            return 0;
+        });
+
+        await PostAsync(client, "/api/v1/events", """
+        [
+          {"profile_id":"p1","name":"pageview","path":"/","timestamp":"2026-03-02T09:00:00Z","site":"a.com","channel":"email","campaign":"hw-spring"},
+          {"profile_id":"p1","name":"hw_signup","timestamp":"2026-03-03T10:00:00Z","site":"a.com","channel":"email"},
+          {"profile_id":"p2","name":"pageview","path":"/","timestamp":"2026-03-01T00:30:00Z","site":"b.com","channel":"organic"},
+          {"profile_id":"p2","name":"hw_signup","timestamp":"2026-03-01T23:30:00Z","site":"b.com","channel":"organic"},
+          {"profile_id":"p3","name":"pageview","path":"/","timestamp":"2026-02-28T23:30:00Z","site":"b.com"},
+          {"profile_id":"p4","name":"hw_signup","timestamp":"2026-03-31T21:30:00Z","site":"a.com","channel":"paid"},
+          {"profile_id":"p4","name":"pageview","path":"/","timestamp":"2026-03-31T22:30:00Z","site":"a.com","channel":"paid"},
+          {"profile_id":"p5","name":"hw_signup","timestamp":"2026-03-10T12:00:00Z","site":"a.com","channel":"email"},
+          {"profile_id":"p5","name":"hw_signup","timestamp":"2026-03-12T12:00:00Z","site":"a.com","channel":"email"},
+          {"profile_id":"p5","name":"hw_purchase","timestamp":"2026-03-12T13:00:00Z","site":"a.com","channel":"email","revenue":{"amount":40,"currency":"EUR"}},
+          {"profile_id":"p5","name":"hw_purchase","timestamp":"2026-03-20T10:00:00Z","site":"a.com","channel":"email","revenue":{"amount":60,"currency":"EUR"}},
+          {"profile_id":"p5","name":"hw_purchase","timestamp":"2026-03-21T10:00:00Z","site":"a.com","channel":"email","revenue":{"amount":30,"currency":"USD"}},
+          {"profile_id":"p6","name":"pageview","path":"/","timestamp":"2026-02-10T12:00:00Z","site":"a.com","channel":"email"}
+        ]
+        """);
+        foreach (var (profile, plan) in new[] { ("p1", "pro"), ("p2", "free"), ("p5", "pro") })
+        {
+            await PostAsync(client, $"/api/v1/profiles/{profile}/properties", $$"""{"properties":{"plan":"{{plan}}"},"timestamp":"2026-03-05T00:00:00Z"}""");
+        }
+
+        // An imported audience entry (the import API belongs to campaigns): p5 joins after its completion.
+        await Factory.QueryAsync(async db =>
+        {
+            var campaign = await db.Campaigns.SingleAsync(c => c.Key == "hw-spring");
+            var p5 = await db.Profiles.SingleAsync(p => p.ExternalId == "p5");
+            var entered = DateTimeOffset.Parse("2026-03-11T00:00:00Z");
+            db.AudienceEntries.Add(new AudienceEntry { CampaignId = campaign.Id, ProfileId = p5.Id, ImportedAt = entered, EnteredAt = entered });
+            return await db.SaveChangesAsync();
+        });
+        await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.PendingEvaluations.CountAsync()), n => n == 0);
+        await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.Completions.CountAsync()), n => n == 5);
+        Analytics.Invalidate();
+    }
+
+    private static async Task<Guid> CreateGoalAsync(HttpClient client, string json)
+    {
+        using var response = await client.PostJsonAsync("/api/v1/goals", json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return Guid.Parse((string)(await response.JsonAsync())["id"]!);
+    }
+
+    private static async Task PostAsync(HttpClient client, string url, string json)
+    {
+        using var response = await client.PostJsonAsync(url, json);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+}

@@ -1,0 +1,79 @@
+using Bunit;
+using GoalsDashboard.Analytics;
+using GoalsDashboard.Components.Analytics;
+using GoalsDashboard.Components.Goals;
+using GoalsDashboard.Tests.TestInfrastructure;
+
+namespace GoalsDashboard.Tests.Components;
+
+public class AnalyticsComponentTests : MudComponentTest
+{
+    private static GoalStats Stats(int completions, int denominator, double? median = 3600, decimal revenue = 0, string? currency = null) =>
+        new(Guid.NewGuid(), new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), completions, completions + 1, denominator, denominator,
+            denominator == 0 ? 0 : completions * 100.0 / denominator, new RevenueStats(revenue, revenue == 0 ? null : revenue, revenue == 0 ? 0 : 1, currency),
+            median, [], GoalBreakdowns.Empty);
+
+    [Fact]
+    public void KpiCard_ShowsTheFigure_AndItsChangeAgainstThePreviousPeriod()
+    {
+        var up = Context.Render<KpiCard>(p => p.Add(c => c.Label, "Completions").Add(c => c.Value, "120")
+            .Add(c => c.Change, KpiChange.Relative(120, 100, "vs previous 30 days")));
+        Assert.Equal("120", up.Find("[data-testid=kpi-value]").TextContent);
+        Assert.Contains("+20%", up.Find("[data-testid=kpi-change]").TextContent);
+        Assert.Contains("vs previous 30 days", up.Find("[data-testid=kpi-change]").TextContent);
+        Assert.Contains("mud-success-text", up.Find("[data-testid=kpi-change]").InnerHtml);
+
+        var down = Context.Render<KpiCard>(p => p.Add(c => c.Label, "Completion rate").Add(c => c.Value, "4.0%")
+            .Add(c => c.Change, KpiChange.Points(4.0, 5.25, "vs previous 7 days")));
+        Assert.Contains("-1.3 pts", down.Find("[data-testid=kpi-change]").TextContent);
+        Assert.Contains("mud-error-text", down.Find("[data-testid=kpi-change]").InnerHtml);
+
+        var none = Context.Render<KpiCard>(p => p.Add(c => c.Label, "Conversions").Add(c => c.Value, "3")
+            .Add(c => c.Change, KpiChange.Relative(3, 0, "vs previous 7 days")));
+        Assert.Contains("new", none.Find("[data-testid=kpi-change]").TextContent);
+    }
+
+    [Fact]
+    public void BreakdownTable_ListsRowsWithDenominatorAndRate_AndNamesTheMissingValue()
+    {
+        IReadOnlyList<BreakdownRow> rows =
+        [
+            new("email", "email", 30, 33, 200, 15.0),
+            new(null, "(none)", 2, 2, 80, 2.5),
+        ];
+        var table = RenderWithPopovers<BreakdownTable>((nameof(BreakdownTable.Rows), rows), (nameof(BreakdownTable.Dimension), "channel"));
+        var cells = table.FindAll("tbody tr").Select(r => r.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray()).ToList();
+        Assert.Equal(["email", "30", "33", "200", "15.0%"], cells[0]);
+        Assert.Equal(["(none)", "2", "2", "80", "2.5%"], cells[1]);
+        Assert.Contains("Active profiles", table.Find("thead").TextContent);
+    }
+
+    [Fact]
+    public void BreakdownTable_ByCampaign_CallsTheDenominatorAudience_AndExplainsAnEmptyOne()
+    {
+        var campaigns = RenderWithPopovers<BreakdownTable>((nameof(BreakdownTable.Rows), Array.Empty<BreakdownRow>()), (nameof(BreakdownTable.Dimension), "campaign"));
+        Assert.Contains("Audience", campaigns.Find("thead").TextContent);
+        Assert.Contains("No campaign has an audience yet", campaigns.Markup);
+    }
+
+    [Fact]
+    public void CompareTable_ShowsGoalsSideBySide_WithTargetStatus()
+    {
+        IReadOnlyList<CompareTable.Row> rows =
+        [
+            new(0, "Trial Signup Completed", 12, Stats(166, 1000)),
+            new(1, "First Purchase Made", 3, Stats(28, 1000, revenue: 9951m, currency: "EUR")),
+            new(2, "Docs Reader", null, Stats(0, 1000, median: null)),
+        ];
+        var table = RenderWithPopovers<CompareTable>((nameof(CompareTable.Rows), rows));
+        var trs = table.FindAll("tbody tr");
+        Assert.Equal(3, trs.Count);
+        Assert.Contains("16.6%", trs[0].TextContent);
+        Assert.Contains("On track · 12%", trs[0].QuerySelector("[data-testid=target-status]")!.TextContent);
+        Assert.Contains("Behind · 3%", trs[1].QuerySelector("[data-testid=target-status]")!.TextContent);
+        Assert.Contains("9,951.00 EUR", trs[1].TextContent);
+        Assert.Contains("No target", trs[2].TextContent);
+        Assert.Contains("1 h", trs[0].TextContent);
+        Assert.Contains("—", trs[2].TextContent);
+    }
+}
