@@ -38,6 +38,11 @@ try
     var backfill = await app.BackfillAsync(Workload.BackfillGoal);
     results.Add(("Backfill of one new goal over all events", $"{backfill.Evaluation.TotalMilliseconds:N0} ms (save to done: {backfill.Wall.TotalMilliseconds:N0} ms)", "<= 2000 ms"));
 
+    // 5. Analytics over the loaded database.
+    var analytics = await app.MeasureAnalyticsAsync();
+    results.Add(("Goal details figures, 30 days (period + previous period), cold / warm", $"{analytics.DetailsCold:N0} ms / {analytics.DetailsWarm:N0} ms", "<= 50 ms"));
+    results.Add(("Six-goal comparison, 30 days, cold / warm", $"{analytics.CompareCold:N0} ms / {analytics.CompareWarm:N0} ms", "<= 150 ms"));
+
     results.Add(("App peak memory (VmHWM)", $"{app.PeakMemoryMegabytes():N0} MB", "<= 400 MB"));
 }
 finally
