@@ -105,4 +105,27 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
             throw;
         }
     }
+
+    [Fact]
+    public async Task DetailsPage_UpdatesByItself_WhenANewCompletionArrives()
+    {
+        var goal = await browser.Factory.QueryAsync(db => db.Goals.AsNoTracking().SingleAsync(g => g.Name == "Trial Signup Completed"));
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page);
+        await page.GotoAsync($"{browser.BaseUrl}/goals/{goal.Id}?range=7d");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        var today = Analytics.Today;
+        var before = (await Analytics.StatsAsync(goal.Id, new AnalyticsQuery(today.AddDays(-6), today)))!.Completions;
+        await ExpectKpiAsync(page, "kpi-completions", before.ToString("N0"));
+
+        using var client = browser.Factory.ApiClient();
+        var profile = $"live-{Guid.NewGuid():N}";
+        using var response = await client.PostJsonAsync("/api/v1/events", $$"""{"profile_id":"{{profile}}","name":"signup_completed","channel":"email"}""");
+        Assert.True(response.IsSuccessStatusCode);
+
+        // No reload: the page refreshes within a few seconds of the new result.
+        await Assertions.Expect(page.Locator("[data-testid=kpi-completions] [data-testid=kpi-value]"))
+            .ToHaveTextAsync((before + 1).ToString("N0"), new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("[data-testid=recent-completions]")).ToContainTextAsync(profile, new() { Timeout = 10_000 });
+    }
 }
