@@ -46,7 +46,7 @@ public sealed record CompletionRow(string ProfileId, DateTimeOffset CompletedAt,
 public sealed record ConverterInterest(string Kind, string Value, int Converters, double ConverterShare, int Others, double OtherShare, double? Lift);
 
 /// <summary>The arithmetic of section 4, in one place.</summary>
-internal static class Rates
+public static class Rates
 {
     public static double Of(int completions, int denominator) => denominator == 0 ? 0 : completions * 100.0 / denominator;
 

@@ -44,8 +44,6 @@ public static class GoalSummaries
         return (result, active);
     }
 
-    public static double Rate(int completions, int denominator) => denominator == 0 ? 0 : completions * 100.0 / denominator;
-
     private sealed record GoalDayCount(Guid GoalId, int Day, int Count);
 
     private sealed record GoalCount(Guid GoalId, int Count);

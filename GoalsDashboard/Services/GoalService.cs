@@ -49,7 +49,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
                     g.Id, g.Name, g.Type, g.Status, GoalSentence.Describe(g.Type, g.Groups, g.Window, g.Sites),
                     g.CampaignLinks.Select(l => campaignKeys.GetValueOrDefault(l.CampaignId, "?")).Order(StringComparer.Ordinal).ToList(),
                     g.CreatedAt, g.CreatedBy, g.UpdatedAt, g.UpdatedBy, g.IsEvaluating,
-                    summary.Completions, summary.Conversions, GoalSummaries.Rate(summary.Completions, active), g.TargetRate, summary.DailyCompletions);
+                    summary.Completions, summary.Conversions, Rates.Of(summary.Completions, active), g.TargetRate, summary.DailyCompletions);
             })
             .ToList();
     }
@@ -123,12 +123,6 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
     }
 
     /// <summary>The goal's figures for the last 30 days, for its page.</summary>
-    public async Task<GoalOverview> OverviewAsync(Guid id, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await GoalOverview.LoadAsync(db, id, Period.LastDays(30, clock.GetUtcNow(), workspace.TimeZone), ct);
-    }
-
     public int ActiveCount(IReadOnlyList<GoalListItem> goals) => goals.Count(g => g.Status == GoalStatus.Active);
 
     /// <summary>A goal with its campaign keys, or null.</summary>
@@ -275,7 +269,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
         }
         if (preview.ActiveProfiles > 20 && preview.Completions > preview.ActiveProfiles / 2)
         {
-            warnings.Add($"This goal would have matched {GoalSummaries.Rate(preview.Completions, preview.ActiveProfiles):0}% of active profiles: a goal most visitors complete tells you little. Consider a more specific action.");
+            warnings.Add($"This goal would have matched {Rates.Of(preview.Completions, preview.ActiveProfiles):0}% of active profiles: a goal most visitors complete tells you little. Consider a more specific action.");
         }
         if (normalized.Window is null && normalized.Type != GoalType.Tracked)
         {
