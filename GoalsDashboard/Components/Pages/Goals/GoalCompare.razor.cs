@@ -9,35 +9,17 @@ namespace GoalsDashboard.Components.Pages.Goals;
 
 public partial class GoalCompare
 {
-    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
-
     private readonly List<BreadcrumbItem> _breadcrumbs = [new("Goals", "goals"), new("Compare", null, disabled: true)];
     private IReadOnlyList<GoalListItem>? _goals;
     private FilterChoices? _choices;
     private IReadOnlyList<Guid> _ids = [];
-    private AnalyticsView _view = default!;
     private IReadOnlyList<CompareTable.Row> _rows = [];
     private bool _showRate;
     private bool _loading;
-    private string? _problem;
-    private Timer? _timer;
-    private int _dataChanged;
-    private DateTimeOffset _loadedAt;
 
     [Inject] private GoalService GoalService { get; set; } = default!;
-    [Inject] private AnalyticsService Analytics { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
-    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "ids")] public string? Ids { get; set; }
-    [SupplyParameterFromQuery(Name = "range")] public string? Range { get; set; }
-    [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
-    [SupplyParameterFromQuery(Name = "to")] public string? To { get; set; }
-    [SupplyParameterFromQuery(Name = "interval")] public string? Interval { get; set; }
-    [SupplyParameterFromQuery(Name = "site")] public string? Site { get; set; }
-    [SupplyParameterFromQuery(Name = "channel")] public string? Channel { get; set; }
-    [SupplyParameterFromQuery(Name = "campaign")] public string? Campaign { get; set; }
-    [SupplyParameterFromQuery(Name = "segment")] public string? Segment { get; set; }
 
     private IReadOnlyList<GoalListItem> Selected => _ids.Select(id => _goals?.FirstOrDefault(g => g.Id == id)).OfType<GoalListItem>().ToList();
 
@@ -45,21 +27,20 @@ public partial class GoalCompare
     {
         get
         {
-            var query = $"ids={string.Join(',', _ids)}&{_view.ExportQuery()}";
+            var query = $"ids={string.Join(',', _ids)}&{View.ExportQuery()}";
             return [("Table", $"exports/compare/table.csv?{query}"), ("Trend", $"exports/compare/trend.csv?{query}")];
         }
     }
 
     protected override async Task OnParametersSetAsync()
     {
-        _view = AnalyticsView.FromAddress(Range, From, To, Interval, Site, Channel, Campaign, Segment, Analytics.Today, out _problem);
+        ReadAddress();
         _ids = CompareIds.Parse(Ids);
         if (_goals is null)
         {
             _goals = await GoalService.ListAsync();
             _choices = await Analytics.FilterChoicesAsync();
-            Analytics.DataChanged += OnDataChanged;
-            _timer = new Timer(_ => InvokeAsync(TickAsync), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            StartLiveRefresh(TimeSpan.FromSeconds(1));
         }
         await LoadAsync();
     }
@@ -67,19 +48,19 @@ public partial class GoalCompare
     private async Task LoadAsync()
     {
         _loading = true;
-        _loadedAt = Clock.GetUtcNow();
+        MarkLoaded();
         try
         {
             IReadOnlyList<GoalStats> stats;
             try
             {
-                stats = await Analytics.CompareAsync(_ids, _view.Query);
+                stats = await Analytics.CompareAsync(_ids, View.Query);
             }
             catch (AnalyticsQueryException ex)
             {
-                _problem = ex.Message + " Comparing without filters.";
-                _view = _view with { Filters = AnalyticsFilters.None };
-                stats = await Analytics.CompareAsync(_ids, _view.Query);
+                Problem = ex.Message + " Comparing without filters.";
+                View = View with { Filters = AnalyticsFilters.None };
+                stats = await Analytics.CompareAsync(_ids, View.Query);
             }
             var goals = Selected.ToDictionary(g => g.Id);
             _rows = stats.Select((s, i) => new CompareTable.Row(i, goals.TryGetValue(s.GoalId, out var g) ? g.Name : "?", goals.GetValueOrDefault(s.GoalId)?.TargetRate, s)).ToList();
@@ -93,7 +74,7 @@ public partial class GoalCompare
     private object TrendOptions => new
     {
         chart = new { type = "line", height = 300, toolbar = new { show = false }, zoom = new { enabled = false }, animations = new { enabled = false } },
-        labels = _rows.Count == 0 ? [] : _rows[0].Stats.Trend.Select(t => ChartLabels.Of(t.Date, _view.Interval)).ToArray(),
+        labels = _rows.Count == 0 ? [] : _rows[0].Stats.Trend.Select(t => ChartLabels.Of(t.Date, View.Interval)).ToArray(),
         xaxis = new { tickAmount = 12, labels = new { rotate = -45, hideOverlappingLabels = true } },
         stroke = new { width = 3, curve = "smooth" },
         dataLabels = new { enabled = false },
@@ -137,12 +118,6 @@ public partial class GoalCompare
         },
     };
 
-    private Task ChangeViewAsync(AnalyticsView view)
-    {
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(view.ToAddress()));
-        return Task.CompletedTask;
-    }
-
     private Task AddAsync(Guid? id) => id is { } added ? SetIdsAsync([.. _ids, added]) : Task.CompletedTask;
 
     private Task RemoveAsync(Guid id) => SetIdsAsync(_ids.Where(i => i != id).ToList());
@@ -157,20 +132,5 @@ public partial class GoalCompare
         return Task.CompletedTask;
     }
 
-    private async Task TickAsync()
-    {
-        if (Clock.GetUtcNow() - _loadedAt >= RefreshEvery && Interlocked.Exchange(ref _dataChanged, 0) == 1)
-        {
-            await LoadAsync();
-            StateHasChanged();
-        }
-    }
-
-    private void OnDataChanged() => Interlocked.Exchange(ref _dataChanged, 1);
-
-    public void Dispose()
-    {
-        Analytics.DataChanged -= OnDataChanged;
-        _timer?.Dispose();
-    }
+    protected override Task RefreshAsync() => LoadAsync();
 }

@@ -11,47 +11,28 @@ namespace GoalsDashboard.Components.Pages.Goals;
 
 public partial class GoalDetails
 {
-    // New data can arrive many times a second; a page refreshes at most this often.
-    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
-
     private Goal? _goal;
     private IReadOnlyList<string> _campaigns = [];
     private FilterChoices? _options;
-    private AnalyticsView _view = default!;
     private GoalStats? _stats;
     private GoalStats? _previous;
     private IReadOnlyList<ConverterInterest> _interests = [];
     private bool _interestsLoading;
     private bool _loading;
-    private string? _problem;
     private double? _progress;
     private bool _notFound;
     private List<BreadcrumbItem> _breadcrumbs = [];
     private MudTable<CompletionRow>? _completionsTable;
-    private Timer? _timer;
     private int _goalChanged;
-    private int _dataChanged;
-    private DateTimeOffset _loadedAt;
     private CancellationTokenSource _interestsCts = new();
 
     [Inject] private GoalService GoalService { get; set; } = default!;
-    [Inject] private AnalyticsService Analytics { get; set; } = default!;
     [Inject] private EvaluationService Evaluation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
-    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     [Parameter] public Guid Id { get; set; }
 
-    [SupplyParameterFromQuery(Name = "range")] public string? Range { get; set; }
-    [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
-    [SupplyParameterFromQuery(Name = "to")] public string? To { get; set; }
-    [SupplyParameterFromQuery(Name = "interval")] public string? Interval { get; set; }
-    [SupplyParameterFromQuery(Name = "site")] public string? Site { get; set; }
-    [SupplyParameterFromQuery(Name = "channel")] public string? Channel { get; set; }
-    [SupplyParameterFromQuery(Name = "campaign")] public string? Campaign { get; set; }
-    [SupplyParameterFromQuery(Name = "segment")] public string? Segment { get; set; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
@@ -65,7 +46,7 @@ public partial class GoalDetails
     {
         get
         {
-            var denominator = _view.Filters.Campaign is not null ? "campaign audience" : _view.Filters.Segment is not null ? "active members" : "active profiles";
+            var denominator = View.Filters.Campaign is not null ? "campaign audience" : View.Filters.Segment is not null ? "active members" : "active profiles";
             var of = $"of {_stats!.Denominator:N0} {denominator}";
             var status = Targets.StatusOf(_stats.CompletionRate, _goal?.TargetRate);
             return status == TargetStatus.None ? of : $"{status.Label()} · target {_goal!.TargetRate:0.#}% · {of}";
@@ -80,19 +61,19 @@ public partial class GoalDetails
     };
 
     private KpiChange? Change(Func<GoalStats, double> figure) =>
-        _previous is null ? null : KpiChange.Relative(figure(_stats!), figure(_previous), _view.AgainstLabel);
+        _previous is null ? null : KpiChange.Relative(figure(_stats!), figure(_previous), View.AgainstLabel);
 
-    private KpiChange? RateChange => _previous is null ? null : KpiChange.Points(_stats!.CompletionRate, _previous.CompletionRate, _view.AgainstLabel);
+    private KpiChange? RateChange => _previous is null ? null : KpiChange.Points(_stats!.CompletionRate, _previous.CompletionRate, View.AgainstLabel);
 
     private KpiChange? TimeChange => _previous?.MedianTimeToConvertSeconds is { } before && _stats!.MedianTimeToConvertSeconds is { } now
-        ? KpiChange.Relative(now, before, _view.AgainstLabel, neutral: true)
+        ? KpiChange.Relative(now, before, View.AgainstLabel, neutral: true)
         : null;
 
     private IReadOnlyList<(string, string)> ExportItems
     {
         get
         {
-            var query = _view.ExportQuery();
+            var query = View.ExportQuery();
             return
             [
                 ("Trend", $"exports/goals/{Id}/trend.csv?{query}"),
@@ -104,7 +85,7 @@ public partial class GoalDetails
 
     protected override async Task OnParametersSetAsync()
     {
-        _view = AnalyticsView.FromAddress(Range, From, To, Interval, Site, Channel, Campaign, Segment, Analytics.Today, out _problem);
+        ReadAddress();
         if (_goal?.Id != Id)
         {
             await LoadGoalAsync();
@@ -115,9 +96,8 @@ public partial class GoalDetails
             _options = await Analytics.FilterChoicesAsync();
             Evaluation.ResultsChanged -= OnResultsChanged;
             Evaluation.ResultsChanged += OnResultsChanged;
-            Analytics.DataChanged -= OnDataChanged;
-            Analytics.DataChanged += OnDataChanged;
-            _timer ??= new Timer(_ => InvokeAsync(TickAsync), null, TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(700));
+            // A short tick: a running backfill shows its progress.
+            StartLiveRefresh(TimeSpan.FromMilliseconds(700));
         }
         await LoadStatsAsync();
     }
@@ -137,19 +117,19 @@ public partial class GoalDetails
     private async Task LoadStatsAsync()
     {
         _loading = true;
-        _loadedAt = Clock.GetUtcNow();
+        MarkLoaded();
         try
         {
-            _stats = await Analytics.StatsAsync(Id, _view.Query);
-            _previous = await Analytics.StatsAsync(Id, _view.Query.Previous(), withBreakdowns: false);
+            _stats = await Analytics.StatsAsync(Id, View.Query);
+            _previous = await Analytics.StatsAsync(Id, View.Query.Previous(), withBreakdowns: false);
         }
         catch (AnalyticsQueryException ex)
         {
             // A filter from an old link (a deleted campaign, say): say so, and show the goal without filters.
-            _problem = ex.Message + " Showing the goal without filters.";
-            _view = _view with { Filters = AnalyticsFilters.None };
-            _stats = await Analytics.StatsAsync(Id, _view.Query);
-            _previous = await Analytics.StatsAsync(Id, _view.Query.Previous(), withBreakdowns: false);
+            Problem = ex.Message + " Showing the goal without filters.";
+            View = View with { Filters = AnalyticsFilters.None };
+            _stats = await Analytics.StatsAsync(Id, View.Query);
+            _previous = await Analytics.StatsAsync(Id, View.Query.Previous(), withBreakdowns: false);
         }
         finally
         {
@@ -170,7 +150,7 @@ public partial class GoalDetails
         _interestsLoading = true;
         try
         {
-            var interests = await Analytics.InterestsAsync(Id, _view.Query, ct: cts.Token);
+            var interests = await Analytics.InterestsAsync(Id, View.Query, ct: cts.Token);
             if (!cts.IsCancellationRequested)
             {
                 _interests = interests;
@@ -186,43 +166,29 @@ public partial class GoalDetails
 
     private async Task<TableData<CompletionRow>> LoadCompletionsAsync(TableState state, CancellationToken ct)
     {
-        var (rows, total) = await Analytics.CompletionsAsync(Id, _view.Query, state.Page * state.PageSize, state.PageSize, ct);
+        var (rows, total) = await Analytics.CompletionsAsync(Id, View.Query, state.Page * state.PageSize, state.PageSize, ct);
         return new TableData<CompletionRow> { Items = rows, TotalItems = total };
     }
 
     private string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Analytics.TimeZone).ToString("d MMM yyyy HH:mm");
 
-    private Task ChangeViewAsync(AnalyticsView view)
+    protected override Task OnTickAsync()
     {
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(view.ToAddress()));
-        return Task.CompletedTask;
-    }
-
-    private async Task TickAsync()
-    {
-        if (_goal is null)
-        {
-            return;
-        }
-        if (_goal.IsEvaluating)
+        if (_goal?.IsEvaluating == true)
         {
             _progress = Evaluation.ProgressOf(Id);
             StateHasChanged();
         }
-        if (Clock.GetUtcNow() - _loadedAt < RefreshEvery)
+        return Task.CompletedTask;
+    }
+
+    protected override async Task RefreshAsync()
+    {
+        if (Interlocked.Exchange(ref _goalChanged, 0) == 1)
         {
-            return;
+            await LoadGoalAsync();
         }
-        var goalChanged = Interlocked.Exchange(ref _goalChanged, 0) == 1;
-        if (Interlocked.Exchange(ref _dataChanged, 0) == 1 || goalChanged)
-        {
-            if (goalChanged)
-            {
-                await LoadGoalAsync();
-            }
-            await LoadStatsAsync();
-            StateHasChanged();
-        }
+        await LoadStatsAsync();
     }
 
     private void OnResultsChanged(IReadOnlyCollection<Guid> goals)
@@ -232,8 +198,6 @@ public partial class GoalDetails
             Interlocked.Exchange(ref _goalChanged, 1);
         }
     }
-
-    private void OnDataChanged() => Interlocked.Exchange(ref _dataChanged, 1);
 
     private async Task SetStatusAsync(GoalStatus status)
     {
@@ -275,11 +239,10 @@ public partial class GoalDetails
         }
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         Evaluation.ResultsChanged -= OnResultsChanged;
-        Analytics.DataChanged -= OnDataChanged;
         _interestsCts.Cancel();
-        _timer?.Dispose();
+        base.Dispose();
     }
 }
