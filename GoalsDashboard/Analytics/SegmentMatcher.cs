@@ -10,6 +10,10 @@ namespace GoalsDashboard.Analytics;
 /// </summary>
 public static class SegmentMatcher
 {
+    /// <summary>Whether a profile that never set any of the keys can be a member.</summary>
+    public static bool MatchesUnset(IReadOnlyList<PropertyFilter> conditions) =>
+        conditions.Count == 0 || conditions.Any(c => ValueMatcher.Matches(PropertyValue.Null, c.Operator, c.Value));
+
     /// <summary>
     /// The members among <paramref name="allProfiles"/>, given each profile's current values of the
     /// conditions' keys (profiles missing from <paramref name="properties"/> have none of them).
@@ -21,7 +25,7 @@ public static class SegmentMatcher
     {
         var none = new Dictionary<string, PropertyValue>();
         // Unless absent values can match, only profiles holding some of the keys can be members.
-        var candidates = conditions.Count == 0 || conditions.Any(c => ValueMatcher.Matches(PropertyValue.Null, c.Operator, c.Value)) ? allProfiles : properties.Keys;
+        var candidates = MatchesUnset(conditions) ? allProfiles : properties.Keys;
         var members = new HashSet<long>();
         foreach (var profile in candidates)
         {

@@ -166,9 +166,10 @@ public sealed class AnalyticsService
     {
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var sites = await db.Sites.AsNoTracking().OrderBy(s => s.Key).Select(s => new { s.Key, s.Label }).ToListAsync(ct);
+        // Listing channels reads every event; new channels are rare, so they are not re-read on every new result.
         var channels = await _cache.GetOrCreateAsync("channels", async entry =>
         {
-            Expire(entry);
+            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10);
             await using var inner = await _dbFactory.CreateDbContextAsync(ct);
             return await inner.Events.AsNoTracking().Where(e => e.Channel != null).Select(e => e.Channel!).Distinct().OrderBy(c => c).ToListAsync(ct);
         }) ?? [];
@@ -276,14 +277,11 @@ public sealed class AnalyticsService
             }
             values[p.Key] = new PropertyValue(p.Kind, p.Value);
         }
-        List<long>? everyone = null;
-        var result = new List<SegmentMembers>();
-        foreach (var segment in segments)
-        {
-            everyone ??= await db.Profiles.AsNoTracking().Select(p => p.Id).ToListAsync(ct);
-            result.Add(new SegmentMembers(segment.Id, segment.Name, SegmentMatcher.Members(segment.Conditions, properties, everyone)));
-        }
-        return result;
+        // Every profile is a candidate only for a segment that an unset property can satisfy (not_exists).
+        var everyone = segments.Any(s => SegmentMatcher.MatchesUnset(s.Conditions))
+            ? await db.Profiles.AsNoTracking().Select(p => p.Id).ToListAsync(ct)
+            : [];
+        return segments.Select(s => new SegmentMembers(s.Id, s.Name, SegmentMatcher.Members(s.Conditions, properties, everyone))).ToList();
     });
 
     /// <summary>One computation per key at a time, kept until results change (or for a couple of minutes).</summary>
