@@ -28,18 +28,6 @@ public sealed class HandWorkedAnalyticsFixture : IAsyncLifetime
         Signup = await CreateGoalAsync(client, """{"name":"HW Signup","type":"custom_event","default_value":10,"target_rate":20,"groups":[{"conditions":[{"kind":"event","event_name":"hw_signup"}]}]}""");
         Purchase = await CreateGoalAsync(client, """{"name":"HW Purchase","type":"revenue","currency":"EUR","groups":[{"conditions":[{"kind":"event","event_name":"hw_purchase"}]}]}""");
 
-        // Campaigns and segments are defined before the events so that ingestion builds the audience.
-        await Factory.QueryAsync(async db =>
-        {
-            var at = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
-            db.Campaigns.Add(new Campaign { Name = "HW Spring", Key = "hw-spring", Channel = "email", CreatedAt = at, UpdatedAt = at, CreatedBy = "test", UpdatedBy = "test" });
-            var segment = new Segment { Name = "HW plan pro", Conditions = [new PropertyFilter("plan", Operator.Equals, "pro")], CreatedAt = at, UpdatedAt = at, CreatedBy = "test", UpdatedBy = "test" };
-            db.Segments.Add(segment);
-            await db.SaveChangesAsync();
-            SegmentId = segment.Id;
-            return 0;
-        });
-
         await PostAsync(client, "/api/v1/events", """
         [
           {"profile_id":"p1","name":"pageview","path":"/","timestamp":"2026-03-02T09:00:00Z","site":"a.com","channel":"email","campaign":"hw-spring"},
@@ -62,15 +50,15 @@ public sealed class HandWorkedAnalyticsFixture : IAsyncLifetime
             await PostAsync(client, $"/api/v1/profiles/{profile}/properties", $$"""{"properties":{"plan":"{{plan}}"},"timestamp":"2026-03-05T00:00:00Z"}""");
         }
 
-        // An imported audience entry (the import API belongs to campaigns): p5 joins after its completion.
-        await Factory.QueryAsync(async db =>
+        // The campaign is defined after its events: creating it builds the audience from them (p1 enters
+        // at its first hw-spring event). p5 joins by import, after its completion.
+        await PostAsync(client, "/api/v1/campaigns", """{"name":"HW Spring","key":"hw-spring","channel":"email"}""");
+        await PostAsync(client, "/api/v1/campaigns/hw-spring/audience", """{"entries":[{"profile_id":"p5","entered_at":"2026-03-11T00:00:00Z"}]}""");
+        using (var created = await client.PostJsonAsync("/api/v1/segments", """{"name":"HW plan pro","conditions":[{"kind":"property","key":"plan","operator":"equals","value":"pro"}]}"""))
         {
-            var campaign = await db.Campaigns.SingleAsync(c => c.Key == "hw-spring");
-            var p5 = await db.Profiles.SingleAsync(p => p.ExternalId == "p5");
-            var entered = DateTimeOffset.Parse("2026-03-11T00:00:00Z");
-            db.AudienceEntries.Add(new AudienceEntry { CampaignId = campaign.Id, ProfileId = p5.Id, ImportedAt = entered, EnteredAt = entered });
-            return await db.SaveChangesAsync();
-        });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            SegmentId = (int)(await created.JsonAsync())["id"]!;
+        }
         await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.PendingEvaluations.CountAsync()), n => n == 0);
         await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.Completions.CountAsync()), n => n == 5);
         Analytics.Invalidate();

@@ -3,36 +3,45 @@ using GoalsDashboard.Evaluation;
 
 namespace GoalsDashboard.Analytics;
 
+/// <summary>What segments read of one profile: its current property values and where it first came from.</summary>
+public sealed record ProfileFacts(IReadOnlyDictionary<string, PropertyValue> Properties, string? FirstChannel, string? FirstSite)
+{
+    public static readonly ProfileFacts None = new(new Dictionary<string, PropertyValue>(), null, null);
+
+    public PropertyValue ValueOf(SegmentCondition condition) => condition.Field switch
+    {
+        SegmentField.FirstChannel => FirstChannel is null ? PropertyValue.Null : PropertyValue.String(FirstChannel),
+        SegmentField.FirstSite => FirstSite is null ? PropertyValue.Null : PropertyValue.String(FirstSite),
+        _ => Properties.GetValueOrDefault(condition.Key!, PropertyValue.Null),
+    };
+}
+
 /// <summary>
-/// Segment membership as of now: a profile is a member when its current value of every condition's
-/// property satisfies the condition (section 3.1's rules; a never-set property satisfies only
-/// <c>not_exists</c>).
+/// Segment membership as of now: a profile is a member when it satisfies every condition with its
+/// current values (section 3.1's rules; a never-set property satisfies only <c>not_exists</c>).
 /// </summary>
 public static class SegmentMatcher
 {
-    /// <summary>Whether a profile that never set any of the keys can be a member.</summary>
-    public static bool MatchesUnset(IReadOnlyList<PropertyFilter> conditions) =>
-        conditions.Count == 0 || conditions.Any(c => ValueMatcher.Matches(PropertyValue.Null, c.Operator, c.Value));
+    public static bool Matches(IReadOnlyList<SegmentCondition> conditions, ProfileFacts profile) =>
+        conditions.All(c => ValueMatcher.Matches(profile.ValueOf(c), c.Operator, c.Value) != c.Negate);
 
     /// <summary>
-    /// The members among <paramref name="allProfiles"/>, given each profile's current values of the
-    /// conditions' keys (profiles missing from <paramref name="properties"/> have none of them).
+    /// Whether a profile that holds none of the conditions' property keys can be a member; when it
+    /// cannot, only profiles holding some of the keys need to be looked at.
     /// </summary>
-    public static HashSet<long> Members(
-        IReadOnlyList<PropertyFilter> conditions,
-        IReadOnlyDictionary<long, Dictionary<string, PropertyValue>> properties,
-        IEnumerable<long> allProfiles)
+    public static bool NeedsEveryProfile(IReadOnlyList<SegmentCondition> conditions) =>
+        conditions.Any(c => c.Field != SegmentField.Property)
+        || Matches(conditions.Where(c => c.Field == SegmentField.Property).ToList(), ProfileFacts.None);
+
+    /// <summary>The members among <paramref name="candidates"/> (every profile, or those holding one of the keys).</summary>
+    public static HashSet<long> Members(IReadOnlyList<SegmentCondition> conditions, IEnumerable<(long Id, ProfileFacts Facts)> candidates)
     {
-        var none = new Dictionary<string, PropertyValue>();
-        // Unless absent values can match, only profiles holding some of the keys can be members.
-        var candidates = MatchesUnset(conditions) ? allProfiles : properties.Keys;
         var members = new HashSet<long>();
-        foreach (var profile in candidates)
+        foreach (var (id, facts) in candidates)
         {
-            var values = properties.GetValueOrDefault(profile) ?? none;
-            if (conditions.All(c => ValueMatcher.Matches(values.GetValueOrDefault(c.Key, PropertyValue.Null), c.Operator, c.Value)))
+            if (Matches(conditions, facts))
             {
-                members.Add(profile);
+                members.Add(id);
             }
         }
         return members;

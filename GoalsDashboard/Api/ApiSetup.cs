@@ -71,6 +71,8 @@ public static class ApiSetup
         api.MapGoalEndpoints();
         api.MapStatsEndpoints();
         api.MapIngestionEndpoints();
+        api.MapCampaignEndpoints();
+        api.MapSegmentEndpoints();
         return endpoints;
     }
 }

@@ -39,6 +39,7 @@ public sealed class DatabaseInitializer(
             }
         }
 
+        await services.GetRequiredService<WorkspaceSettingsService>().LoadAsync(ct);
         await using var scope = services.CreateAsyncScope();
         await EnsureRolesAsync(scope.ServiceProvider);
         var seedDemo = configuration.GetValue("Demo:Seed", true);

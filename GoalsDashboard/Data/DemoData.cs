@@ -320,12 +320,13 @@ public sealed class DemoData
         },
     ];
 
-    public static IReadOnlyList<(string Name, PropertyFilter[] Conditions)> Segments() =>
+    public static IReadOnlyList<(string Name, SegmentCondition[] Conditions)> Segments() =>
     [
-        ("Webinar leads", [new PropertyFilter("lead_source", Operator.Equals, "webinar")]),
-        ("Partner leads", [new PropertyFilter("lead_source", Operator.Equals, "partner")]),
-        ("Paying customers", [new PropertyFilter("plan", Operator.Equals, "pro")]),
-        ("US visitors", [new PropertyFilter("country", Operator.Equals, "US")]),
+        ("Webinar leads", [SegmentCondition.Property("lead_source", Operator.Equals, "webinar")]),
+        ("Partner leads", [SegmentCondition.Property("lead_source", Operator.Equals, "partner")]),
+        ("Paying customers", [SegmentCondition.Property("plan", Operator.Equals, "pro")]),
+        ("US visitors", [SegmentCondition.Property("country", Operator.Equals, "US")]),
+        ("First came by email", [new SegmentCondition(SegmentField.FirstChannel, null, Operator.Equals, "email")]),
     ];
 
     public static string FormatDate(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

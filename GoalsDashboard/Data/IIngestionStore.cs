@@ -27,6 +27,15 @@ public interface IIngestionStore
     /// </summary>
     Task<IReadOnlyList<long>> SetPropertiesAsync(IReadOnlyList<ProfilePropertyChanges> batch, CancellationToken ct = default);
 
+    /// <summary>
+    /// Adds imported audience entries to a campaign, creating unknown profiles. A profile's imported
+    /// entry time only ever moves earlier, so importing the same list again changes nothing.
+    /// </summary>
+    Task ImportAudienceAsync(int campaignId, IReadOnlyList<(string ProfileId, DateTimeOffset EnteredAt)> entries, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Rebuilds the event side of a campaign's audience from the stored events carrying <paramref name="key"/> (after the campaign was created or its key changed).</summary>
+    Task RebuildAudienceFromEventsAsync(int campaignId, string key, CancellationToken ct = default);
+
     /// <summary>Marks profiles for evaluation (after a recorded conversion, say).</summary>
     Task MarkPendingAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default);
 

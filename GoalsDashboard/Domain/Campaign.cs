@@ -27,3 +27,42 @@ public sealed class AudienceEntry
     public DateTimeOffset? ImportedAt { get; set; }
     public DateTimeOffset EnteredAt { get; set; }
 }
+
+public sealed record CampaignDraft(string? Name, string? Key, string? Channel, DateOnly? StartsOn, DateOnly? EndsOn);
+
+public static class CampaignRules
+{
+    public const int MaxNameLength = 200;
+    public const int MaxKeyLength = 200;
+    public const int MaxChannelLength = 100;
+    public const int MaxAudienceImport = 10_000;
+
+    /// <summary>Trims and checks a campaign; every problem is reported at once, keyed by the API's field names.</summary>
+    public static CampaignDraft Normalize(CampaignDraft draft)
+    {
+        var errors = new ValidationErrors();
+        var name = Required(draft.Name, "name", MaxNameLength, "Enter a name, for example Spring sale 2026.", errors);
+        var key = Required(draft.Key, "key", MaxKeyLength, "Enter the key that events carry in their campaign field, for example spring-sale.", errors);
+        var channel = Required(draft.Channel, "channel", MaxChannelLength, "Enter the channel, for example email or paid_social.", errors);
+        if (draft is { StartsOn: { } starts, EndsOn: { } ends } && ends < starts)
+        {
+            errors.Add("ends_on", "The campaign ends before it starts: ends_on must be on or after starts_on.");
+        }
+        errors.ThrowIfAny();
+        return draft with { Name = name, Key = key, Channel = channel };
+    }
+
+    private static string Required(string? text, string field, int max, string missing, ValidationErrors errors)
+    {
+        var value = text?.Trim() ?? "";
+        if (value.Length == 0)
+        {
+            errors.Add(field, missing);
+        }
+        else if (value.Length > max)
+        {
+            errors.Add(field, $"This is {value.Length} characters; the limit is {max}.");
+        }
+        return value;
+    }
+}

@@ -14,6 +14,15 @@ public sealed record FilterChoices(
     IReadOnlyList<(string Key, string Name)> Campaigns,
     IReadOnlyList<(int Id, string Name)> Segments);
 
+/// <summary>A goal's figures attributed to one campaign over a period (section 4's campaign attribution).</summary>
+public sealed record AttributedGoal(Guid GoalId, string Name, GoalStatus Status, double? TargetRate, int Completions, int Conversions, double Rate);
+
+/// <summary>A campaign's audience size at the end of a period and its goals' attributed figures.</summary>
+public sealed record Attribution(int AudienceSize, IReadOnlyList<AttributedGoal> Goals);
+
+/// <summary>One bucket of a campaign's audience: profiles that entered in it and the audience size at its end.</summary>
+public sealed record AudienceRow(DateOnly Date, int Entered, int Size);
+
 /// <summary>
 /// The one query layer behind the goal details page, the compare page, CSV exports and the stats API.
 /// Figures come from the precomputed completion and conversion rows; the period's activity (the
@@ -162,6 +171,64 @@ public sealed class AnalyticsService
             .ToList();
     }
 
+    /// <summary>
+    /// Each goal's completions and conversions attributed to the campaign in the period, and its rate
+    /// over the audience size (profiles that entered on or before the period's last day).
+    /// </summary>
+    public async Task<Attribution> AttributionAsync(string campaignKey, IReadOnlyList<LinkedGoal> goals, AnalyticsQuery query, CancellationToken ct = default)
+    {
+        var audience = (await CampaignsAsync(ct)).FirstOrDefault(c => c.Key == campaignKey)?.Members ?? new Dictionary<long, long>();
+        var period = new Period(query.From, query.To, _workspace.TimeZone);
+        var (startMs, endMs) = (period.Start.ToUnixTimeMilliseconds(), period.End.ToUnixTimeMilliseconds());
+        var scope = new ProfileScope(null, audience, endMs);
+        var size = scope.AudienceSize(endMs);
+        var result = new List<AttributedGoal>(goals.Count);
+        foreach (var goal in goals)
+        {
+            var completions = (await _store.CompletionsAsync(goal.Id, startMs, endMs, null, null, ct)).Count(c => scope.Keeps(c.ProfileId, c.At));
+            var conversions = (await _store.ConversionsAsync(goal.Id, startMs, endMs, null, null, ct)).Count(c => scope.Keeps(c.ProfileId, c.At));
+            result.Add(new AttributedGoal(goal.Id, goal.Name, goal.Status, goal.TargetRate, completions, conversions, Rates.Of(completions, size)));
+        }
+        return new Attribution(size, result);
+    }
+
+    /// <summary>The day (workspace time zone) the campaign's first audience member entered; null with no audience.</summary>
+    public async Task<DateOnly?> FirstEntryAsync(string campaignKey, CancellationToken ct = default)
+    {
+        var members = (await CampaignsAsync(ct)).FirstOrDefault(c => c.Key == campaignKey)?.Members;
+        return members is { Count: > 0 }
+            ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(members.Values.Min()), _workspace.TimeZone).DateTime)
+            : null;
+    }
+
+    /// <summary>Audience growth per bucket of the period: entries in the bucket and the size at its end.</summary>
+    public async Task<IReadOnlyList<AudienceRow>> AudienceTrendAsync(string campaignKey, AnalyticsQuery query, CancellationToken ct = default)
+    {
+        var members = (await CampaignsAsync(ct)).FirstOrDefault(c => c.Key == campaignKey)?.Members ?? new Dictionary<long, long>();
+        var buckets = Buckets.For(new Period(query.From, query.To, _workspace.TimeZone), query.Interval);
+        var entries = members.Values.Order().ToArray();
+        int Before(long ms)
+        {
+            // Lower bound: entries are sorted, so the count before ms is where ms would go.
+            var (lo, hi) = (0, entries.Length);
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                (lo, hi) = entries[mid] < ms ? (mid + 1, hi) : (lo, mid);
+            }
+            return lo;
+        }
+        return buckets.Select(b => new AudienceRow(b.Date, Before(b.EndMs) - Before(b.StartMs), Before(b.EndMs))).ToList();
+    }
+
+    /// <summary>Every campaign's audience size now, by campaign id.</summary>
+    public async Task<IReadOnlyDictionary<int, int>> AudienceSizesAsync(CancellationToken ct = default) =>
+        (await CampaignsAsync(ct)).ToDictionary(c => c.Id, c => c.Members.Count);
+
+    /// <summary>Every segment's current member count, by segment id.</summary>
+    public async Task<IReadOnlyDictionary<int, int>> SegmentSizesAsync(CancellationToken ct = default) =>
+        (await SegmentsAsync(ct)).ToDictionary(s => s.Id, s => s.Members.Count);
+
     public async Task<FilterChoices> FilterChoicesAsync(CancellationToken ct = default)
     {
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
@@ -267,21 +334,8 @@ public sealed class AnalyticsService
         {
             return [];
         }
-        var keys = segments.SelectMany(s => s.Conditions.Select(c => c.Key)).Distinct().ToList();
-        var properties = new Dictionary<long, Dictionary<string, PropertyValue>>();
-        await foreach (var p in db.ProfileProperties.AsNoTracking().Where(p => keys.Contains(p.Key)).AsAsyncEnumerable().WithCancellation(ct))
-        {
-            if (!properties.TryGetValue(p.ProfileId, out var values))
-            {
-                properties[p.ProfileId] = values = new Dictionary<string, PropertyValue>(StringComparer.Ordinal);
-            }
-            values[p.Key] = new PropertyValue(p.Kind, p.Value);
-        }
-        // Every profile is a candidate only for a segment that an unset property can satisfy (not_exists).
-        var everyone = segments.Any(s => SegmentMatcher.MatchesUnset(s.Conditions))
-            ? await db.Profiles.AsNoTracking().Select(p => p.Id).ToListAsync(ct)
-            : [];
-        return segments.Select(s => new SegmentMembers(s.Id, s.Name, SegmentMatcher.Members(s.Conditions, properties, everyone))).ToList();
+        var members = await SegmentMembership.MembersAsync(db, segments.Select(s => s.Conditions).ToList(), ct);
+        return segments.Select((s, i) => new SegmentMembers(s.Id, s.Name, members[i])).ToList();
     });
 
     /// <summary>One computation per key at a time, kept until results change (or for a couple of minutes).</summary>

@@ -16,6 +16,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EvaluationService>();
         services.AddMemoryCache();
         services.AddSingleton<AnalyticsService>();
+        services.AddSingleton<CampaignService>();
+        services.AddSingleton<SegmentService>();
+        services.AddSingleton<WorkspaceSettingsService>();
         services.AddSingleton<BackfillQueue>();
         services.AddHostedService<BackfillWorker>();
         services.AddSingleton<LiveEvaluationSignal>();

@@ -67,6 +67,10 @@ public sealed record AnalyticsView(PeriodPreset Preset, DateOnly From, DateOnly 
         ["segment"] = Filters.Segment?.ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>The address's query string (<c>range=custom&amp;from=…</c>), to open another page in the same view.</summary>
+    public string AddressQuery() => string.Join('&', ToAddress().Where(p => p.Value is not null)
+        .Select(p => $"{p.Key}={Uri.EscapeDataString(Convert.ToString(p.Value, CultureInfo.InvariantCulture)!)}"));
+
     /// <summary>The query string of the CSV exports: the same period, interval and filters.</summary>
     public string ExportQuery()
     {

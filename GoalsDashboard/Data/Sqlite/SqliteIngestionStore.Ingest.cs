@@ -90,6 +90,49 @@ internal sealed partial class SqliteIngestionStore
         return batch.Select(b => profiles[b.ProfileId]).ToList();
     }
 
+    public async Task ImportAudienceAsync(int campaignId, IReadOnlyList<(string ProfileId, DateTimeOffset EnteredAt)> entries, DateTimeOffset now,
+        CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var profiles = await ResolveProfilesAsync(connection, tx, entries.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), now, ct);
+        var earliest = entries.GroupBy(e => e.ProfileId, StringComparer.Ordinal).Select(g => (Profile: profiles[g.Key], At: g.Min(e => e.EnteredAt))).ToList();
+        await InsertAsync(connection, tx, earliest,
+            "INSERT INTO audience_entries (CampaignId, ProfileId, ImportedAt, EnteredAt) VALUES ($0, $1, $2, $2) " +
+            "ON CONFLICT (CampaignId, ProfileId) DO UPDATE SET ImportedAt = MIN(COALESCE(ImportedAt, excluded.ImportedAt), excluded.ImportedAt), " +
+            "EnteredAt = MIN(EnteredAt, excluded.ImportedAt)",
+            x => [campaignId, x.Profile, Millis(x.At)], ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task RebuildAudienceFromEventsAsync(int campaignId, string key, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        foreach (var sql in new[]
+        {
+            "DELETE FROM audience_entries WHERE CampaignId = $campaign AND ImportedAt IS NULL",
+            "UPDATE audience_entries SET FirstEventAt = NULL, EnteredAt = ImportedAt WHERE CampaignId = $campaign",
+            // Reads the (Campaign, ProfileId, Timestamp) index only.
+            "INSERT INTO audience_entries (CampaignId, ProfileId, FirstEventAt, EnteredAt) " +
+            "SELECT $campaign, ProfileId, MIN(Timestamp), MIN(Timestamp) FROM events WHERE Campaign = $key GROUP BY ProfileId " +
+            "ON CONFLICT (CampaignId, ProfileId) DO UPDATE SET FirstEventAt = excluded.FirstEventAt, EnteredAt = MIN(EnteredAt, excluded.FirstEventAt)",
+        })
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$campaign", campaignId);
+            command.Parameters.AddWithValue("$key", key);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
     public async Task MarkPendingAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

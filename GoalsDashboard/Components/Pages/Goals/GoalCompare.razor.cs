@@ -89,35 +89,6 @@ public partial class GoalCompare
         data = r.Stats.Trend.Select(t => _showRate ? ChartLabels.Rate(t.CompletionRate) : t.Completions).ToArray(),
     }).ToArray();
 
-    private int RateHeight => 90 + _rows.Count * 44;
-
-    private object RateOptions => new
-    {
-        chart = new { type = "bar", height = RateHeight, toolbar = new { show = false }, animations = new { enabled = false } },
-        plotOptions = new { bar = new { horizontal = true, borderRadius = 3, barHeight = "60%", distributed = true } },
-        colors = ChartLabels.Palette,
-        dataLabels = new { enabled = true },
-        legend = new { show = false },
-        xaxis = new { title = new { text = "Completion rate (%) — the marker is the target" } },
-    };
-
-    // ApexCharts draws each bar's "goals" as a marker: here, the goal's target rate.
-    private object RateSeries => new[]
-    {
-        new
-        {
-            name = "Completion rate (%)",
-            data = _rows.Select(r => new
-            {
-                x = r.Name,
-                y = ChartLabels.Rate(r.Stats.CompletionRate),
-                goals = r.TargetRate is { } target
-                    ? new[] { new { name = "Target", value = target, strokeWidth = 4, strokeHeight = 18, strokeColor = "#111827" } }
-                    : null,
-            }).ToArray(),
-        },
-    };
-
     private Task AddAsync(Guid? id) => id is { } added ? SetIdsAsync([.. _ids, added]) : Task.CompletedTask;
 
     private Task RemoveAsync(Guid id) => SetIdsAsync(_ids.Where(i => i != id).ToList());

@@ -13,6 +13,7 @@ public partial class GoalDetails
 {
     private Goal? _goal;
     private IReadOnlyList<string> _campaigns = [];
+    private IReadOnlyDictionary<string, int> _campaignIds = new Dictionary<string, int>();
     private FilterChoices? _options;
     private GoalStats? _stats;
     private GoalStats? _previous;
@@ -27,6 +28,7 @@ public partial class GoalDetails
     private CancellationTokenSource _interestsCts = new();
 
     [Inject] private GoalService GoalService { get; set; } = default!;
+    [Inject] private CampaignService Campaigns { get; set; } = default!;
     [Inject] private EvaluationService Evaluation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -111,6 +113,7 @@ public partial class GoalDetails
             return;
         }
         (_goal, _campaigns) = item;
+        _campaignIds = await Campaigns.IdsByKeyAsync();
         _breadcrumbs = [new BreadcrumbItem("Goals", "goals"), new BreadcrumbItem(_goal.Name, null, disabled: true)];
     }
 
@@ -197,6 +200,17 @@ public partial class GoalDetails
         {
             Interlocked.Exchange(ref _goalChanged, 1);
         }
+    }
+
+    private async Task SetCampaignLinkAsync((string Key, bool Linked) change)
+    {
+        if (!_campaignIds.TryGetValue(change.Key, out var campaignId))
+        {
+            return;
+        }
+        await Campaigns.SetLinkAsync(Id, campaignId, change.Linked);
+        Snackbar.Add(change.Linked ? $"Linked to {change.Key}." : $"Unlinked from {change.Key}.", Severity.Success);
+        await LoadGoalAsync();
     }
 
     private async Task SetStatusAsync(GoalStatus status)

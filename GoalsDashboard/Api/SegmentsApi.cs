@@ -1,0 +1,171 @@
+using System.Security.Claims;
+using System.Text.Json;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Services;
+
+namespace GoalsDashboard.Api;
+
+/// <summary><c>/api/v1/segments</c>: list, create, read, replace and delete segments; reads carry the member count.</summary>
+public static class SegmentsApi
+{
+    private const long MaxBody = 64 * 1024;
+
+    public static RouteGroupBuilder MapSegmentEndpoints(this RouteGroupBuilder api)
+    {
+        var segments = api.MapGroup("/segments").WithTags("Segments");
+        segments.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead);
+        segments.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        segments.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead);
+        segments.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        segments.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(SegmentService segments, CancellationToken ct) =>
+        TypedResults.Ok((await segments.ListAsync(ct)).Select(Response));
+
+    private static async Task<IResult> GetAsync(int id, SegmentService segments, CancellationToken ct) =>
+        await segments.GetAsync(id, ct) is { } item ? TypedResults.Ok(Response(item)) : ApiProblems.NotFound($"No segment has the id {id}.");
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, SegmentService segments, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (draft, error) = await ReadDraftAsync(request);
+        if (error is not null)
+        {
+            return error;
+        }
+        try
+        {
+            var segment = await segments.CreateAsync(draft!, GoalsApi.UserName(user), ct);
+            return TypedResults.Created($"/api/v1/segments/{segment.Id}", Response((await segments.GetAsync(segment.Id, ct))!));
+        }
+        catch (DomainValidationException ex)
+        {
+            return ApiProblems.From(ex);
+        }
+    }
+
+    private static async Task<IResult> ReplaceAsync(int id, HttpRequest request, SegmentService segments, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (await segments.GetAsync(id, ct) is null)
+        {
+            return ApiProblems.NotFound($"No segment has the id {id}.");
+        }
+        var (draft, error) = await ReadDraftAsync(request);
+        if (error is not null)
+        {
+            return error;
+        }
+        try
+        {
+            await segments.UpdateAsync(id, draft!, GoalsApi.UserName(user), ct);
+            return TypedResults.Ok(Response((await segments.GetAsync(id, ct))!));
+        }
+        catch (DomainValidationException ex)
+        {
+            return ApiProblems.From(ex);
+        }
+    }
+
+    private static async Task<IResult> DeleteAsync(int id, SegmentService segments, CancellationToken ct)
+    {
+        try
+        {
+            await segments.DeleteAsync(id, ct);
+            return TypedResults.NoContent();
+        }
+        catch (KeyNotFoundException)
+        {
+            return ApiProblems.NotFound($"No segment has the id {id}.");
+        }
+    }
+
+    private static async Task<(SegmentDraft? Draft, IResult? Error)> ReadDraftAsync(HttpRequest request)
+    {
+        var (body, error) = await ApiProblems.ReadJsonAsync(request, MaxBody);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ApiProblems.BadRequest("A segment is a JSON object: {\"name\", \"conditions\": [...]}."));
+        }
+        var errors = new ValidationErrors();
+        var f = new JsonFields(errors);
+        var items = f.Array(body, "conditions");
+        var conditions = new List<SegmentCondition>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            conditions.Add(ReadCondition(items[i], f.Nested($"conditions[{i}]")));
+        }
+        var draft = new SegmentDraft(f.String(body, "name"), conditions);
+        if (errors.Any)
+        {
+            return (null, ApiProblems.Validation(errors.ToDictionary()));
+        }
+        try
+        {
+            return (SegmentRules.Normalize(draft), null);
+        }
+        catch (DomainValidationException ex)
+        {
+            return (null, ApiProblems.From(ex));
+        }
+    }
+
+    private static SegmentCondition ReadCondition(JsonElement json, JsonFields f)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            f.Errors.Add(f.Field("kind"), "A condition must be a JSON object.");
+            return new SegmentCondition(SegmentField.Property, null, Operator.Equals, null);
+        }
+        var kindText = f.String(json, "kind") ?? "property";
+        SegmentField? field = kindText switch
+        {
+            "property" => SegmentField.Property,
+            "first_channel" => SegmentField.FirstChannel,
+            "first_site" => SegmentField.FirstSite,
+            _ => null,
+        };
+        if (field is null)
+        {
+            f.Errors.Add(f.Field("kind"), $"\"{kindText}\" cannot be a segment condition; segments test profiles: property, first_channel or first_site.");
+            field = SegmentField.Property;
+        }
+        var operatorText = f.String(json, "operator");
+        var op = Operator.Equals;
+        if (operatorText is null)
+        {
+            f.Errors.Add(f.Field("operator"), "Choose an operator: equals, not_equals, contains, not_contains, starts_with, greater_than, greater_or_equal, less_than, less_or_equal, exists, not_exists.");
+        }
+        else if (!OperatorExtensions.TryParseWire(operatorText, out op))
+        {
+            f.Errors.Add(f.Field("operator"), $"\"{operatorText}\" is not an operator.");
+        }
+        return new SegmentCondition(field.Value, field == SegmentField.Property ? f.String(json, "key") : null, op, f.String(json, "value"), f.Bool(json, "negate"));
+    }
+
+    public static object ConditionJson(SegmentCondition c) => new
+    {
+        kind = c.Field switch { SegmentField.FirstChannel => "first_channel", SegmentField.FirstSite => "first_site", _ => "property" },
+        key = c.Key,
+        @operator = c.Operator.ToWire(),
+        value = c.Value,
+        negate = c.Negate,
+    };
+
+    private static object Response(SegmentListItem item) => new
+    {
+        id = item.Segment.Id,
+        name = item.Segment.Name,
+        conditions = item.Segment.Conditions.Select(ConditionJson).ToList(),
+        description = SegmentRules.Describe(item.Segment.Conditions),
+        members = item.Members,
+        created_at = item.Segment.CreatedAt,
+        created_by = item.Segment.CreatedBy,
+        updated_at = item.Segment.UpdatedAt,
+        updated_by = item.Segment.UpdatedBy,
+    };
+}
