@@ -109,16 +109,17 @@ public static class CampaignsApi
             if (items[i].ValueKind != JsonValueKind.Object)
             {
                 errors.Add(field, "An entry is an object with profile_id and, optionally, entered_at.");
-                rows.Add(new AudienceImportRow(null, null));
+                rows.Add(new AudienceImportRow("-", null));
                 continue;
             }
             var f = new JsonFields(errors, field);
-            var profile = f.String(items[i], "profile_id", required: true);
+            var profile = f.String(items[i], "profile_id");
             DateTimeOffset? entered = JsonFields.Has(items[i], "entered_at")
                 ? EventValidator.Timestamp(items[i], f.Field("entered_at"), now, errors, "entered_at")
                 : null;
-            rows.Add(new AudienceImportRow(profile ?? "", entered));
+            rows.Add(new AudienceImportRow(profile, entered));
         }
+        CampaignService.CheckRows(rows, now, errors);
         if (errors.Any)
         {
             return ApiProblems.Validation(errors.ToDictionary());

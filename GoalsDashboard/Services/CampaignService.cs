@@ -149,7 +149,24 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
         }
         errors.ThrowIfAny();
         var now = clock.GetUtcNow();
-        var entries = new List<(string, DateTimeOffset)>(rows.Count);
+        CheckRows(rows, now, errors);
+        errors.ThrowIfAny();
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))
+            {
+                throw new KeyNotFoundException($"There is no campaign {campaignId}.");
+            }
+        }
+        var entries = rows.Select(r => (r.ProfileId!.Trim(), r.EnteredAt ?? now)).ToList();
+        await store.ImportAudienceAsync(campaignId, entries, now, ct);
+        analytics.Invalidate();
+        return entries.Count;
+    }
+
+    /// <summary>The per-row rules of an audience import (errors keyed <c>entries[i].field</c>).</summary>
+    public static void CheckRows(IReadOnlyList<AudienceImportRow> rows, DateTimeOffset now, ValidationErrors errors)
+    {
         for (var i = 0; i < rows.Count; i++)
         {
             var id = rows[i].ProfileId?.Trim() ?? "";
@@ -161,19 +178,7 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
             {
                 errors.Add($"entries[{i}].entered_at", "The entry time is in the future.");
             }
-            entries.Add((id, rows[i].EnteredAt ?? now));
         }
-        errors.ThrowIfAny();
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))
-            {
-                throw new KeyNotFoundException($"There is no campaign {campaignId}.");
-            }
-        }
-        await store.ImportAudienceAsync(campaignId, entries, now, ct);
-        analytics.Invalidate();
-        return entries.Count;
     }
 
     /// <summary>Links or unlinks a goal and a campaign (links are not part of the goal's definition: no re-evaluation).</summary>

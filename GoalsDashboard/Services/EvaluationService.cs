@@ -35,6 +35,8 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
             var goals = await ActiveGoalsAsync(ct);
             if (goals.Count == 0)
             {
+                // No results to compute, but activity, audiences and memberships changed.
+                ResultsChanged?.Invoke([]);
                 return;
             }
             var withProperties = goals.Any(HasFilters);
