@@ -19,6 +19,8 @@ public partial class CampaignDetails
     private IReadOnlyList<CompareTable.Row> _rows = [];
     private bool _loading;
     private bool _notFound;
+    private bool _sinceStart;
+    private Guid? _linkChoice;
     private List<BreadcrumbItem> _breadcrumbs = [];
 
     [Inject] private CampaignService Campaigns { get; set; } = default!;
@@ -54,17 +56,8 @@ public partial class CampaignDetails
             _options = await Analytics.FilterChoicesAsync();
             StartLiveRefresh(TimeSpan.FromSeconds(1));
         }
-        if (Range is null && From is null && To is null)
-        {
-            // A campaign is judged over its own run, not the last 30 days: start where it started.
-            var since = await Campaigns.SinceStartAsync(_campaign);
-            ReadAddress();
-            View = View with { Preset = PeriodPreset.Custom, From = since.From, To = since.To };
-        }
-        else
-        {
-            ReadAddress();
-        }
+        ReadAddress();
+        _sinceStart = Range is null && From is null && To is null;
         await LoadAsync();
     }
 
@@ -76,6 +69,12 @@ public partial class CampaignDetails
         MarkLoaded();
         try
         {
+            if (_sinceStart)
+            {
+                // A campaign is judged over its own run, not the last 30 days: from where it started (an import can move that).
+                var since = await Campaigns.SinceStartAsync(_campaign!);
+                View = View with { Preset = PeriodPreset.Custom, From = since.From, To = since.To };
+            }
             _linked = await Campaigns.LinkedGoalsAsync(Id);
             var all = await Goals.ListAsync();
             _unlinked = all.Where(g => _linked.All(l => l.Id != g.Id)).Select(g => (g.Id, g.Name)).ToList();
@@ -98,7 +97,7 @@ public partial class CampaignDetails
         chart = new { type = "line", height = 280, toolbar = new { show = false }, zoom = new { enabled = false }, animations = new { enabled = false } },
         labels = (_audience ?? []).Select(a => ChartLabels.Of(a.Date, View.Interval)).ToArray(),
         xaxis = new { tickAmount = 12, labels = new { rotate = -45, hideOverlappingLabels = true } },
-        stroke = new { width = new[] { 0, 3 }, curve = "smooth" },
+        stroke = new { width = new[] { 0, 3 }, curve = "stepline" },
         colors = new[] { ChartLabels.Palette[1], ChartLabels.Palette[0] },
         dataLabels = new { enabled = false },
         yaxis = new object[]
@@ -114,6 +113,17 @@ public partial class CampaignDetails
         new { name = "Entered", type = "column", data = (_audience ?? []).Select(a => a.Entered).ToArray() },
         new { name = "Audience size", type = "line", data = (_audience ?? []).Select(a => a.Size).ToArray() },
     };
+
+    private async Task LinkChosenAsync(Guid? goalId)
+    {
+        _linkChoice = goalId;
+        if (goalId is { } id)
+        {
+            await SetLinkAsync(id, true);
+        }
+        // Back to the placeholder, ready for the next goal.
+        _linkChoice = null;
+    }
 
     private async Task SetLinkAsync(Guid goalId, bool linked)
     {
