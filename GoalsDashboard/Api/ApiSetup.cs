@@ -73,6 +73,7 @@ public static class ApiSetup
         api.MapIngestionEndpoints();
         api.MapCampaignEndpoints();
         api.MapSegmentEndpoints();
+        api.MapFunnelEndpoints();
         return endpoints;
     }
 }

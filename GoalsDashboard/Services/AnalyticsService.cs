@@ -29,7 +29,7 @@ public sealed record AudienceRow(DateOnly Date, int Entered, int Size);
 /// denominator), campaign audiences and segment memberships do not depend on a goal, so they are
 /// computed once and shared by every page and request until new results arrive.
 /// </summary>
-public sealed class AnalyticsService
+public sealed partial class AnalyticsService
 {
     public const int MaxDays = 1096;
     public const int MaxCompareGoals = 6;

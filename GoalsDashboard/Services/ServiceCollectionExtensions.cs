@@ -18,6 +18,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AnalyticsService>();
         services.AddSingleton<CampaignService>();
         services.AddSingleton<SegmentService>();
+        services.AddSingleton<FunnelService>();
         services.AddSingleton<WorkspaceSettingsService>();
         services.AddSingleton<BackfillQueue>();
         services.AddHostedService<BackfillWorker>();

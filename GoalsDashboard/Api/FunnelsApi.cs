@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using GoalsDashboard.Analytics;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Services;
+
+namespace GoalsDashboard.Api;
+
+/// <summary><c>/api/v1/funnels</c>: funnel definitions and their stats (section 4's funnel).</summary>
+public static class FunnelsApi
+{
+    private const long MaxBody = 64 * 1024;
+
+    public static RouteGroupBuilder MapFunnelEndpoints(this RouteGroupBuilder api)
+    {
+        var funnels = api.MapGroup("/funnels").WithTags("Funnels");
+        funnels.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead);
+        funnels.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        funnels.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead);
+        funnels.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        funnels.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        funnels.MapGet("/{id:int}/stats", StatsAsync).RequireAuthorization(ApiScopes.GoalsRead);
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(FunnelService funnels, CancellationToken ct) =>
+        TypedResults.Ok((await funnels.ListAsync(ct)).Select(Response));
+
+    private static async Task<IResult> GetAsync(int id, FunnelService funnels, CancellationToken ct) =>
+        await funnels.GetAsync(id, ct) is { } view ? TypedResults.Ok(Response(view)) : ApiProblems.NotFound($"No funnel has the id {id}.");
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, FunnelService funnels, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (draft, error) = await ReadDraftAsync(request);
+        if (error is not null)
+        {
+            return error;
+        }
+        try
+        {
+            var funnel = await funnels.CreateAsync(draft!, GoalsApi.UserName(user), ct);
+            return TypedResults.Created($"/api/v1/funnels/{funnel.Id}", Response((await funnels.GetAsync(funnel.Id, ct))!));
+        }
+        catch (DomainValidationException ex)
+        {
+            return ApiProblems.From(ex);
+        }
+    }
+
+    private static async Task<IResult> ReplaceAsync(int id, HttpRequest request, FunnelService funnels, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (await funnels.GetAsync(id, ct) is null)
+        {
+            return ApiProblems.NotFound($"No funnel has the id {id}.");
+        }
+        var (draft, error) = await ReadDraftAsync(request);
+        if (error is not null)
+        {
+            return error;
+        }
+        try
+        {
+            await funnels.UpdateAsync(id, draft!, GoalsApi.UserName(user), ct);
+            return TypedResults.Ok(Response((await funnels.GetAsync(id, ct))!));
+        }
+        catch (DomainValidationException ex)
+        {
+            return ApiProblems.From(ex);
+        }
+    }
+
+    private static async Task<IResult> DeleteAsync(int id, FunnelService funnels, CancellationToken ct)
+    {
+        try
+        {
+            await funnels.DeleteAsync(id, ct);
+            return TypedResults.NoContent();
+        }
+        catch (KeyNotFoundException)
+        {
+            return ApiProblems.NotFound($"No funnel has the id {id}.");
+        }
+    }
+
+    private static async Task<IResult> StatsAsync(int id, AnalyticsService analytics, string? from, string? to, string? interval, string? site, string? channel,
+        string? campaign, string? segment, string? split, CancellationToken ct)
+    {
+        var (query, errors) = QueryText.Parse(from, to, interval, site, channel, campaign, segment, analytics.Today);
+        if (query is null)
+        {
+            return ApiProblems.Validation(errors);
+        }
+        FunnelSplit? splitBy = split switch { null or "" => FunnelSplit.None, "segment" => FunnelSplit.Segment, "campaign" => FunnelSplit.Campaign, _ => null };
+        if (splitBy is null)
+        {
+            return ApiProblems.Validation("split", "split is segment or campaign.");
+        }
+        FunnelStats? stats;
+        try
+        {
+            stats = await analytics.FunnelStatsAsync(id, query, splitBy.Value, ct);
+        }
+        catch (AnalyticsQueryException ex)
+        {
+            return ApiProblems.Validation(ex.Field, ex.Message);
+        }
+        return stats is null ? ApiProblems.NotFound($"No funnel has the id {id}.") : TypedResults.Ok(StatsResponse(stats));
+    }
+
+    public static object StatsResponse(FunnelStats s) => new
+    {
+        funnel_id = s.FunnelId,
+        from = QueryText.Format(s.From),
+        to = QueryText.Format(s.To),
+        steps = s.Steps.Select(StepJson).ToList(),
+        splits = s.Splits.Select(x => new { value = x.Value, label = x.Label, steps = x.Steps.Select(StepJson).ToList() }).ToList(),
+        trend = s.Trend.Select(t => new { date = QueryText.Format(t.Date), started = t.Started, finished = t.Finished, conversion_rate = t.ConversionRate }).ToList(),
+    };
+
+    private static object StepJson(FunnelStepStats s) => new
+    {
+        goal_id = s.GoalId,
+        name = s.Name,
+        profiles = s.Profiles,
+        percent_of_previous = s.PercentOfPrevious,
+        percent_of_first = s.PercentOfFirst,
+        drop_off = s.DropOff,
+        median_seconds_from_previous = s.MedianSecondsFromPrevious,
+    };
+
+    private static async Task<(FunnelDraft? Draft, IResult? Error)> ReadDraftAsync(HttpRequest request)
+    {
+        var (body, error) = await ApiProblems.ReadJsonAsync(request, MaxBody);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ApiProblems.BadRequest("A funnel is a JSON object: {\"name\", \"steps\": [{\"goal_id\", \"window\"}], \"window\"}."));
+        }
+        var errors = new ValidationErrors();
+        var f = new JsonFields(errors);
+        var items = f.Array(body, "steps");
+        var steps = new List<FunnelStepDraft>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var sf = f.Nested($"steps[{i}]");
+            var goalText = sf.String(items[i], "goal_id", required: true);
+            var goalId = Guid.Empty;
+            if (goalText is not null && !Guid.TryParse(goalText, out goalId))
+            {
+                errors.Add(sf.Field("goal_id"), $"\"{goalText}\" is not a goal id.");
+            }
+            steps.Add(new FunnelStepDraft(goalId, Window(items[i], sf)));
+        }
+        var draft = new FunnelDraft(f.String(body, "name"), steps, Window(body, f));
+        if (errors.Any)
+        {
+            return (null, ApiProblems.Validation(errors.ToDictionary()));
+        }
+        try
+        {
+            return (FunnelRules.Normalize(draft), null);
+        }
+        catch (DomainValidationException ex)
+        {
+            return (null, ApiProblems.From(ex));
+        }
+    }
+
+    private static FunnelWindow? Window(JsonElement json, JsonFields f)
+    {
+        if (!JsonFields.Has(json, "window"))
+        {
+            return null;
+        }
+        var w = json.GetProperty("window");
+        var wf = f.Nested("window");
+        var amount = wf.Int(w, "amount");
+        var unitText = wf.String(w, "unit") ?? "days";
+        if (amount is null)
+        {
+            wf.Errors.Add(wf.Field("amount"), "\"amount\" is required: a whole number of days or hours.");
+        }
+        if (unitText is not ("days" or "hours"))
+        {
+            wf.Errors.Add(wf.Field("unit"), "\"unit\" is days or hours.");
+        }
+        return new FunnelWindow(amount ?? 0, unitText == "hours" ? WindowUnit.Hours : WindowUnit.Days);
+    }
+
+    private static object Response(FunnelView v) => new
+    {
+        id = v.Funnel.Id,
+        name = v.Funnel.Name,
+        steps = v.Steps.Select(s => new { goal_id = s.GoalId, name = s.GoalName, status = s.Status == GoalStatus.Active ? "active" : "archived", window = WindowJson(s.Window) }).ToList(),
+        window = WindowJson(v.Funnel.Window),
+        created_at = v.Funnel.CreatedAt,
+        created_by = v.Funnel.CreatedBy,
+        updated_at = v.Funnel.UpdatedAt,
+        updated_by = v.Funnel.UpdatedBy,
+    };
+
+    private static object? WindowJson(FunnelWindow? w) => w is null ? null : new { amount = w.Amount, unit = w.Unit == WindowUnit.Hours ? "hours" : "days" };
+}
