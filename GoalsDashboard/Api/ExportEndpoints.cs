@@ -18,6 +18,7 @@ public static class ExportEndpoints
         var exports = endpoints.MapGroup("/exports").RequireAuthorization().ExcludeFromDescription();
         exports.MapGet("/goals/{id:guid}/{kind}.csv", GoalAsync);
         exports.MapGet("/compare/{kind}.csv", CompareAsync);
+        exports.MapGet("/funnels/{id:int}/{kind}.csv", FunnelAsync);
         return endpoints;
     }
 
@@ -57,6 +58,22 @@ public static class ExportEndpoints
             return kind == "table"
                 ? File(CsvExports.Comparison(stats.Select(s => (goals[s.GoalId].Name, goals[s.GoalId].TargetRate, s))), $"goal-comparison-{Suffix(query)}.csv")
                 : File(CsvExports.ComparisonTrend(stats.Select(s => (goals[s.GoalId].Name, s)).ToList()), $"goal-comparison-trend-{Suffix(query)}.csv");
+        });
+    }
+
+    private static async Task<IResult> FunnelAsync(int id, string kind, string? split, HttpRequest request, AnalyticsService analytics, CancellationToken ct)
+    {
+        if (kind is not ("steps" or "trend"))
+        {
+            return ApiProblems.NotFound("Funnel exports are steps or trend.");
+        }
+        var by = split switch { "segment" => FunnelSplit.Segment, "campaign" => FunnelSplit.Campaign, _ => FunnelSplit.None };
+        return await WithQueryAsync(request, analytics, async query =>
+        {
+            var stats = await analytics.FunnelStatsAsync(id, query, by, ct);
+            return stats is null
+                ? ApiProblems.NotFound($"No funnel has the id {id}.")
+                : File(kind == "steps" ? CsvExports.FunnelSteps(stats) : CsvExports.FunnelTrend(stats), $"funnel-{kind}-{Suffix(query)}.csv");
         });
     }
 

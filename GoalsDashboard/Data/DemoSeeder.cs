@@ -40,9 +40,23 @@ public sealed class DemoSeeder(
             await db.SaveChangesAsync(ct);
         }
 
+        var created = new Dictionary<string, Guid>();
         foreach (var draft in DemoData.Goals())
         {
-            await goals.CreateAsync(draft, SeedUser, ct);
+            created[draft.Name!] = (await goals.CreateAsync(draft, SeedUser, ct)).Id;
+        }
+        // The journey the demo's goals describe, as a funnel: trial within two weeks of signing up.
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            string[] journey = ["Trial Signup Completed", "Trial Started", "Workspace Activated", "First Purchase Made"];
+            db.Funnels.Add(new Funnel
+            {
+                Name = "Signup to first purchase",
+                Window = new FunnelWindow(60, WindowUnit.Days),
+                Steps = journey.Select((name, i) => new FunnelStep { Position = i, GoalId = created[name], Window = i == 1 ? new FunnelWindow(14, WindowUnit.Days) : null }).ToList(),
+                CreatedAt = now, CreatedBy = SeedUser, UpdatedAt = now, UpdatedBy = SeedUser,
+            });
+            await db.SaveChangesAsync(ct);
         }
 
         // The demo data goes through the same ingestion path as tracked data, so live evaluation

@@ -45,6 +45,29 @@ public static class CsvExports
         }
     });
 
+    /// <summary>A funnel's step table, then one block per split value (split empty for all profiles).</summary>
+    public static byte[] FunnelSteps(FunnelStats stats) => Write(csv =>
+    {
+        Header(csv, "split", "step", "goal", "profiles", "percent_of_previous", "percent_of_first", "drop_off", "median_seconds_from_previous");
+        foreach (var (split, steps) in stats.Splits.Select(x => (x.Label, x.Steps)).Prepend(("", stats.Steps)))
+        {
+            for (var i = 0; i < steps.Count; i++)
+            {
+                var s = steps[i];
+                Row(csv, split, i + 1, s.Name, s.Profiles, s.PercentOfPrevious, s.PercentOfFirst, s.DropOff, s.MedianSecondsFromPrevious);
+            }
+        }
+    });
+
+    public static byte[] FunnelTrend(FunnelStats stats) => Write(csv =>
+    {
+        Header(csv, "date", "started", "finished", "conversion_rate");
+        foreach (var row in stats.Trend)
+        {
+            Row(csv, QueryText.Format(row.Date), row.Started, row.Finished, row.ConversionRate);
+        }
+    });
+
     /// <summary>The compare table: one row per goal.</summary>
     public static byte[] Comparison(IEnumerable<(string Name, double? TargetRate, GoalStats Stats)> goals) => Write(csv =>
     {

@@ -14,6 +14,7 @@ public partial class GoalDetails
     private Goal? _goal;
     private IReadOnlyList<string> _campaigns = [];
     private IReadOnlyDictionary<string, int> _campaignIds = new Dictionary<string, int>();
+    private IReadOnlyList<(int Id, string Name)> _funnels = [];
     private FilterChoices? _options;
     private GoalStats? _stats;
     private GoalStats? _previous;
@@ -29,6 +30,7 @@ public partial class GoalDetails
 
     [Inject] private GoalService GoalService { get; set; } = default!;
     [Inject] private CampaignService Campaigns { get; set; } = default!;
+    [Inject] private FunnelService Funnels { get; set; } = default!;
     [Inject] private EvaluationService Evaluation { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -114,6 +116,7 @@ public partial class GoalDetails
         }
         (_goal, _campaigns) = item;
         _campaignIds = await Campaigns.IdsByKeyAsync();
+        _funnels = await Funnels.UsingGoalAsync(Id);
         _breadcrumbs = [new BreadcrumbItem("Goals", "goals"), new BreadcrumbItem(_goal.Name, null, disabled: true)];
     }
 
@@ -215,6 +218,12 @@ public partial class GoalDetails
 
     private async Task SetStatusAsync(GoalStatus status)
     {
+        if (status == GoalStatus.Archived && _funnels.Count > 0 && await Dialogs.ShowMessageBoxAsync("Archive a funnel step?",
+                $"This goal is a step of {string.Join(", ", _funnels.Select(f => $"\"{f.Name}\""))}. Archived, it is no longer evaluated against new data, so profiles will stop at that step until it is restored.",
+                yesText: "Archive", cancelText: "Cancel") != true)
+        {
+            return;
+        }
         var user = (await AuthState).User.Identity?.Name ?? "";
         try
         {
