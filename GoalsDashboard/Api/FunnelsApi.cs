@@ -156,18 +156,19 @@ public static class FunnelsApi
             steps.Add(new FunnelStepDraft(goalId, Window(items[i], sf)));
         }
         var draft = new FunnelDraft(f.String(body, "name"), steps, Window(body, f));
-        if (errors.Any)
-        {
-            return (null, ApiProblems.Validation(errors.ToDictionary()));
-        }
         try
         {
-            return (FunnelRules.Normalize(draft), null);
+            draft = FunnelRules.Normalize(draft);
         }
         catch (DomainValidationException ex)
         {
-            return (null, ApiProblems.From(ex));
+            // Reported with the shape errors, so every mistake is named at once.
+            foreach (var (field, messages) in ex.Errors.Where(e => !errors.ToDictionary().ContainsKey(e.Key)))
+            {
+                messages.ToList().ForEach(m => errors.Add(field, m));
+            }
         }
+        return errors.Any ? (null, ApiProblems.Validation(errors.ToDictionary())) : (draft, null);
     }
 
     private static FunnelWindow? Window(JsonElement json, JsonFields f)
