@@ -58,6 +58,40 @@ internal sealed partial class AppUnderTest
         return (Median(detailsCold), Median(detailsWarm), Median(compareCold), Median(compareWarm));
     }
 
+    /// <summary>Creates a 4-step funnel and one with every goal (up to 12) through the API, then times their stats.</summary>
+    public async Task<(double Four, double Long, int LongSteps)> MeasureFunnelsAsync()
+    {
+        using var list = await _http.GetAsync("/api/v1/goals?page_size=100");
+        using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        var ids = json.RootElement.GetProperty("results").EnumerateArray().Select(g => g.GetProperty("id").GetString()!).Take(12).ToList();
+        async Task<int> CreateAsync(IEnumerable<string> goals)
+        {
+            var body = JsonSerializer.Serialize(new { name = $"Benchmark {Guid.NewGuid():N}", steps = goals.Select(g => new { goal_id = g }).ToList() });
+            using var response = await _http.PostAsync("/api/v1/funnels", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+            using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return created.RootElement.GetProperty("id").GetInt32();
+        }
+        async Task<double> TimeAsync(int funnel)
+        {
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var query = $"from={today.AddDays(-29).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}&to={today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+            var times = new List<double>();
+            for (var i = 0; i < 5; i++)
+            {
+                var stopwatch = Stopwatch.StartNew();
+                using var response = await _http.GetAsync($"/api/v1/funnels/{funnel}/stats?{query}");
+                response.EnsureSuccessStatusCode();
+                await response.Content.ReadAsByteArrayAsync();
+                times.Add(stopwatch.Elapsed.TotalMilliseconds);
+            }
+            return Median(times);
+        }
+        var four = await CreateAsync(ids.Take(4));
+        var all = await CreateAsync(ids);
+        return (await TimeAsync(four), await TimeAsync(all), ids.Count);
+    }
+
     private async Task StatsAsync(string id, DateOnly from, DateOnly to)
     {
         var query = $"from={from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}&to={to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";

@@ -43,6 +43,11 @@ try
     results.Add(("Goal details figures, 30 days (period + previous period), cold / warm", $"{analytics.DetailsCold:N0} ms / {analytics.DetailsWarm:N0} ms", "<= 50 ms"));
     results.Add(("Six-goal comparison, 30 days, cold / warm", $"{analytics.CompareCold:N0} ms / {analytics.CompareWarm:N0} ms", "<= 150 ms"));
 
+    // 6. Funnels over the stored conversions: four steps, and as many steps as there are goals (up to 12).
+    var funnels = await app.MeasureFunnelsAsync();
+    results.Add(("Funnel, 4 steps, 30 days (median of 5)", $"{funnels.Four:N0} ms", "<= 300 ms"));
+    results.Add(($"Funnel, {funnels.LongSteps} steps, 30 days (median of 5)", $"{funnels.Long:N0} ms", "<= 1000 ms (12 steps)"));
+
     results.Add(("App peak memory (VmHWM)", $"{app.PeakMemoryMegabytes():N0} MB", "<= 400 MB"));
 }
 finally

@@ -43,7 +43,7 @@ public static class FunnelFigures
                 {
                     break;
                 }
-                var i = LowerBound(candidates, previous);
+                var i = Sorted.LowerBound(candidates, previous);
                 if (i == candidates.Length)
                 {
                     break;
@@ -95,8 +95,13 @@ public static class FunnelFigures
     /// <summary>Each profile's conversion times, sorted.</summary>
     public static Dictionary<long, long[]> ByProfile(IEnumerable<ConversionFact> conversions) =>
         conversions.GroupBy(c => c.ProfileId).ToDictionary(g => g.Key, g => g.Select(c => c.At).Order().ToArray());
+}
 
-    private static int LowerBound(long[] sorted, long value)
+/// <summary>Searches in sorted instants.</summary>
+public static class Sorted
+{
+    /// <summary>The index of the first value at or after <paramref name="value"/> (the count of those before it).</summary>
+    public static int LowerBound(long[] sorted, long value)
     {
         var (lo, hi) = (0, sorted.Length);
         while (lo < hi)

@@ -207,17 +207,7 @@ public sealed partial class AnalyticsService
         var members = (await CampaignsAsync(ct)).FirstOrDefault(c => c.Key == campaignKey)?.Members ?? new Dictionary<long, long>();
         var buckets = Buckets.For(new Period(query.From, query.To, _workspace.TimeZone), query.Interval);
         var entries = members.Values.Order().ToArray();
-        int Before(long ms)
-        {
-            // Lower bound: entries are sorted, so the count before ms is where ms would go.
-            var (lo, hi) = (0, entries.Length);
-            while (lo < hi)
-            {
-                var mid = (lo + hi) / 2;
-                (lo, hi) = entries[mid] < ms ? (mid + 1, hi) : (lo, mid);
-            }
-            return lo;
-        }
+        int Before(long ms) => Sorted.LowerBound(entries, ms);
         return buckets.Select(b => new AudienceRow(b.Date, Before(b.EndMs) - Before(b.StartMs), Before(b.EndMs))).ToList();
     }
 
