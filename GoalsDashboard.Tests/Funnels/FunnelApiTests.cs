@@ -129,7 +129,31 @@ public class FunnelApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFix
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.GetAsync($"/api/v1/funnels/{id}/stats?split=country")).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.GetAsync($"/api/v1/funnels/{id}/stats?from=2026-05-31&to=2026-05-01")).StatusCode);
-        var split = await (await client.GetAsync($"/api/v1/funnels/{id}/stats?from=2026-05-01&to=2026-05-31&split=segment")).JsonAsync();
-        Assert.NotNull(split["splits"]);
+
+        // Splits: a segment holding p0 and p2 (1 of them finishes); a campaign p2 entered before its step 1, and p1 entered after.
+        var key = Unique("tier");
+        foreach (var profile in new[] { p[0], p[2] })
+        {
+            using var set = await client.PostJsonAsync($"/api/v1/profiles/{profile}/properties", $$$"""{"properties":{"{{{key}}}":"gold"}}""");
+            Assert.Equal(HttpStatusCode.Accepted, set.StatusCode);
+        }
+        using var segment = await client.PostJsonAsync("/api/v1/segments", $$"""{"name":"{{Unique("Gold")}}","conditions":[{"kind":"property","key":"{{key}}","operator":"equals","value":"gold"}]}""");
+        var segmentId = ((int)(await segment.JsonAsync())["id"]!).ToString();
+        var campaign = Unique("fc");
+        using (await client.PostJsonAsync("/api/v1/campaigns", $$"""{"name":"Funnel split","key":"{{campaign}}","channel":"email"}""")) { }
+        using (await client.PostJsonAsync($"/api/v1/campaigns/{campaign}/audience",
+            $$"""{"entries":[{"profile_id":"{{p[2]}}","entered_at":"2026-05-01T00:00:00Z"},{"profile_id":"{{p[1]}}","entered_at":"2026-05-20T00:00:00Z"}]}""")) { }
+
+        async Task<int[]> SplitAsync(string by, string value)
+        {
+            var json = await HttpJson.PollAsync(async () => await (await client.GetAsync($"/api/v1/funnels/{id}/stats?from=2026-05-01&to=2026-05-31&split={by}")).JsonAsync(),
+                j => j["splits"]!.AsArray().Any(r => (string?)r!["value"] == value));
+            return json["splits"]!.AsArray().Single(r => (string?)r!["value"] == value)!["steps"]!.AsArray().Select(st => (int)st!["profiles"]!).ToArray();
+        }
+        Assert.Equal(new[] { 2, 1, 1 }, await SplitAsync("segment", segmentId));
+        Assert.Equal(new[] { 1, 0, 0 }, await SplitAsync("campaign", campaign));
+        // As a filter, the campaign keeps p2 only (p1's step 1 came before it entered).
+        var filtered = await (await client.GetAsync($"/api/v1/funnels/{id}/stats?from=2026-05-01&to=2026-05-31&campaign={campaign}")).JsonAsync();
+        Assert.Equal([1, 0, 0], filtered["steps"]!.AsArray().Select(st => (int)st!["profiles"]!));
     }
 }

@@ -91,10 +91,6 @@ public static class FunnelFigures
         }
         return result;
     }
-
-    /// <summary>Each profile's conversion times, sorted.</summary>
-    public static Dictionary<long, long[]> ByProfile(IEnumerable<ConversionFact> conversions) =>
-        conversions.GroupBy(c => c.ProfileId).ToDictionary(g => g.Key, g => g.Select(c => c.At).Order().ToArray());
 }
 
 /// <summary>Searches in sorted instants.</summary>

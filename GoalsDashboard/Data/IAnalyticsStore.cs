@@ -25,6 +25,9 @@ public interface IAnalyticsStore
     /// <summary>The goal's conversions in [startMs, endMs), narrowed by the conversion's site and channel.</summary>
     Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default);
 
+    /// <summary>Visits (profile, time) of the goal's conversions from <paramref name="startMs"/> on, from an index alone (funnel steps).</summary>
+    Task ScanConversionTimesAsync(Guid goalId, long startMs, Action<long, long> visit, CancellationToken ct = default);
+
     /// <summary>Every campaign audience: campaign id → profile → entry time (Unix ms).</summary>
     Task<Dictionary<int, Dictionary<long, long>>> AudiencesAsync(CancellationToken ct = default);
 

@@ -97,7 +97,20 @@ public sealed partial class AnalyticsService
         var later = new List<IReadOnlyDictionary<long, long[]>>();
         foreach (var step in steps.Skip(1))
         {
-            later.Add(FunnelFigures.ByProfile(await _store.ConversionsAsync(step.GoalId, startMs, long.MaxValue, null, null, ct)));
+            // Only profiles that entered the funnel can reach a later step: the others' conversions are not kept.
+            var times = new Dictionary<long, List<long>>();
+            await _store.ScanConversionTimesAsync(step.GoalId, startMs, (profile, at) =>
+            {
+                if (first.ContainsKey(profile))
+                {
+                    if (!times.TryGetValue(profile, out var list))
+                    {
+                        times[profile] = list = [];
+                    }
+                    list.Add(at);
+                }
+            }, ct);
+            later.Add(times.ToDictionary(t => t.Key, t => t.Value.Order().ToArray()));
         }
         var paths = FunnelFigures.Paths(first, later, steps.Skip(1).Select(s => (long?)s.Window?.Length.TotalMilliseconds).ToList(),
             (long?)funnel.Window?.Length.TotalMilliseconds);

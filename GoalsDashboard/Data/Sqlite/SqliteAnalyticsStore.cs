@@ -33,6 +33,12 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
         return result;
     }
 
+    // The (GoalId, ProfileId, Timestamp) index holds every column asked for: no row is read.
+    public Task ScanConversionTimesAsync(Guid goalId, long startMs, Action<long, long> visit, CancellationToken ct = default) =>
+        ReadAsync("SELECT ProfileId, Timestamp FROM conversions INDEXED BY IX_conversions_GoalId_ProfileId_Timestamp WHERE GoalId = $goal AND Timestamp >= $start",
+            command => Range(Goal(command, goalId), startMs, long.MaxValue, null, null),
+            r => visit(r.GetInt64(0), r.GetInt64(1)), ct);
+
     public async Task<Dictionary<int, Dictionary<long, long>>> AudiencesAsync(CancellationToken ct = default)
     {
         var result = new Dictionary<int, Dictionary<long, long>>();
