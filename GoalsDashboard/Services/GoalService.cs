@@ -28,10 +28,21 @@ public sealed record GoalListItem(
     public bool? OnTrack => TargetRate is { } target ? CompletionRate >= target : null;
 }
 
+/// <summary>A goal as pickers list it.</summary>
+public sealed record GoalName(Guid Id, string Name, GoalStatus Status);
+
 /// <summary>The goal use cases shared by the dashboard and the API.</summary>
 public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, BackfillQueue backfill, Workspace workspace)
 {
     public int MaxActiveGoals => configuration.GetValue("Goals:MaxActive", 100);
+
+    /// <summary>Every goal's id, name and status, by name: for pickers, without the list's figures.</summary>
+    public async Task<IReadOnlyList<GoalName>> NamesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var goals = await db.Goals.AsNoTracking().Select(g => new GoalName(g.Id, g.Name, g.Status)).ToListAsync(ct);
+        return goals.OrderBy(g => g.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
+    }
 
     /// <summary>Every goal with its figures over the last 30 days (completions, conversions, rate over active profiles, daily trend).</summary>
     public async Task<IReadOnlyList<GoalListItem>> ListAsync(CancellationToken ct = default)

@@ -76,11 +76,11 @@ public partial class CampaignDetails
                 View = View with { Preset = PeriodPreset.Custom, From = since.From, To = since.To };
             }
             _linked = await Campaigns.LinkedGoalsAsync(Id);
-            var all = await Goals.ListAsync();
-            _unlinked = all.Where(g => _linked.All(l => l.Id != g.Id)).Select(g => (g.Id, g.Name)).ToList();
+            _unlinked = (await Goals.NamesAsync()).Where(g => _linked.All(l => l.Id != g.Id)).Select(g => (g.Id, g.Name)).ToList();
             _audience = await Analytics.AudienceTrendAsync(_campaign!.Key, Query);
             var stats = await Analytics.CompareAsync(_linked.Select(g => g.Id).ToList(), Query);
-            _rows = stats.Select((s, i) => new CompareTable.Row(i, _linked.First(g => g.Id == s.GoalId).Name, _linked.First(g => g.Id == s.GoalId).TargetRate, s)).ToList();
+            _rows = stats.Select((s, i) => (Stats: s, Goal: _linked.First(g => g.Id == s.GoalId)))
+                .Select((x, i) => new CompareTable.Row(i, x.Goal.Name, x.Goal.TargetRate, x.Stats)).ToList();
         }
         catch (AnalyticsQueryException ex)
         {
