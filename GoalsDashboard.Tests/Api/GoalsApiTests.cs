@@ -14,8 +14,6 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     private static string EventGoal(string name, string eventName) =>
         $$"""{"name":"{{name}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{eventName}}"}]}]}""";
 
-    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
-
     [Fact]
     public async Task NoToken_Is401_BadToken_Is401_AsProblemDetails()
     {
@@ -40,7 +38,7 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Create_Returns201_WithTheSnakeCaseShape()
     {
         using var client = Factory.ApiClient();
-        var name = Unique("Signup");
+        var name = HttpJson.Unique("Signup", 24);
         using var response = await client.PostJsonAsync("/api/v1/goals", $$"""
             {"name":"{{name}}","type":"combined","default_value":10,"target_rate":5,"window":{"amount":7,"unit":"days","anchor":"first_seen"},
              "groups":[{"conditions":[{"kind":"event","event_name":"purchase_completed","filters":[{"key":"order_value","operator":"greater_than","value":"50"}]},
@@ -64,7 +62,7 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Create_Invalid_Is422_NamingTheField()
     {
         using var client = Factory.ApiClient();
-        using var response = await client.PostJsonAsync("/api/v1/goals", EventGoal(Unique("Bad"), "engagement"));
+        using var response = await client.PostJsonAsync("/api/v1/goals", EventGoal(HttpJson.Unique("Bad", 24), "engagement"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("groups[0].conditions[0].event_name", await response.ErrorFieldsAsync());
     }
@@ -92,7 +90,7 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Bulk_OfNine_Is422_AndCreatesNothing()
     {
         using var client = Factory.ApiClient();
-        var prefix = Unique("Bulk9");
+        var prefix = HttpJson.Unique("Bulk9", 24);
         var body = "[" + string.Join(",", Enumerable.Range(0, 9).Select(i => EventGoal($"{prefix}-{i}", $"{prefix}_ev{i}"))) + "]";
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostJsonAsync("/api/v1/goals", body)).StatusCode);
         Assert.Equal(0, await Factory.QueryAsync(db => db.Goals.CountAsync(g => g.Name.StartsWith(prefix))));
@@ -102,7 +100,7 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Bulk_WithOneInvalid_Is422_NamingItsIndex_AndCreatesNothing()
     {
         using var client = Factory.ApiClient();
-        var prefix = Unique("BulkBad");
+        var prefix = HttpJson.Unique("BulkBad", 24);
         var body = $"[{EventGoal($"{prefix}-a", $"{prefix}_a")},{EventGoal($"{prefix}-b", "")}]";
         using var response = await client.PostJsonAsync("/api/v1/goals", body);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -114,7 +112,7 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Bulk_ReturnsTheGoalsInRequestOrder()
     {
         using var client = Factory.ApiClient();
-        var prefix = Unique("BulkOk");
+        var prefix = HttpJson.Unique("BulkOk", 24);
         using var response = await client.PostJsonAsync("/api/v1/goals", $"[{EventGoal($"{prefix}-b", $"{prefix}_b")},{EventGoal($"{prefix}-a", $"{prefix}_a")}]");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var goals = (await response.JsonAsync()).AsArray();
@@ -125,9 +123,9 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Upsert_ReturnsTheExistingGoal_InsteadOfADuplicate()
     {
         using var client = Factory.ApiClient();
-        var eventName = Unique("upsert");
-        var first = await (await client.PostJsonAsync("/api/v1/goals", EventGoal(Unique("Up"), eventName))).JsonAsync();
-        using var second = await client.PostJsonAsync("/api/v1/goals", EventGoal(Unique("Other name"), eventName));
+        var eventName = HttpJson.Unique("upsert", 24);
+        var first = await (await client.PostJsonAsync("/api/v1/goals", EventGoal(HttpJson.Unique("Up", 24), eventName))).JsonAsync();
+        using var second = await client.PostJsonAsync("/api/v1/goals", EventGoal(HttpJson.Unique("Other name", 24), eventName));
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal((string?)first["id"], (string?)(await second.JsonAsync())["id"]);
         Assert.Equal(1, await Factory.QueryAsync(db => db.Goals.CountAsync(g => g.Name == (string)first["name"]!)));
@@ -137,9 +135,9 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task NameTakenByAnotherGoal_Is422OnName_IgnoringCase()
     {
         using var client = Factory.ApiClient();
-        var name = Unique("Taken");
-        await client.PostJsonAsync("/api/v1/goals", EventGoal(name, Unique("e1")));
-        using var response = await client.PostJsonAsync("/api/v1/goals", EventGoal(name.ToUpperInvariant(), Unique("e2")));
+        var name = HttpJson.Unique("Taken", 24);
+        await client.PostJsonAsync("/api/v1/goals", EventGoal(name, HttpJson.Unique("e1", 24)));
+        using var response = await client.PostJsonAsync("/api/v1/goals", EventGoal(name.ToUpperInvariant(), HttpJson.Unique("e2", 24)));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal(["name"], await response.ErrorFieldsAsync());
     }
@@ -182,8 +180,8 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Put_WithAStaleETag_Is409_AndOverwritesNothing()
     {
         using var client = Factory.ApiClient();
-        var name = Unique("Etag");
-        var created = await (await client.PostJsonAsync("/api/v1/goals", EventGoal(name, Unique("ev")))).JsonAsync();
+        var name = HttpJson.Unique("Etag", 24);
+        var created = await (await client.PostJsonAsync("/api/v1/goals", EventGoal(name, HttpJson.Unique("ev", 24)))).JsonAsync();
         var url = $"/api/v1/goals/{created["id"]}";
         using var get = await client.GetAsync(url);
         var etag = get.Headers.ETag!.Tag;
@@ -205,8 +203,8 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Patch_MergesIntoTheGoal()
     {
         using var client = Factory.ApiClient();
-        var created = await (await client.PostJsonAsync("/api/v1/goals", EventGoal(Unique("Patch"), Unique("ev")))).JsonAsync();
-        var newName = Unique("Patched");
+        var created = await (await client.PostJsonAsync("/api/v1/goals", EventGoal(HttpJson.Unique("Patch", 24), HttpJson.Unique("ev", 24)))).JsonAsync();
+        var newName = HttpJson.Unique("Patched", 24);
         using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/goals/{created["id"]}")
         {
             Content = new StringContent($$"""{"name":"{{newName}}","target_rate":7.5}""", Encoding.UTF8, "application/merge-patch+json"),
@@ -221,9 +219,9 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task RevenueCurrency_CannotChange()
     {
         using var client = Factory.ApiClient();
-        var ev = Unique("buy");
+        var ev = HttpJson.Unique("buy", 24);
         var created = await (await client.PostJsonAsync("/api/v1/goals",
-            $$"""{"name":"{{Unique("Rev")}}","type":"revenue","currency":"EUR","groups":[{"conditions":[{"kind":"event","event_name":"{{ev}}"}]}]}""")).JsonAsync();
+            $$"""{"name":"{{HttpJson.Unique("Rev", 24)}}","type":"revenue","currency":"EUR","groups":[{"conditions":[{"kind":"event","event_name":"{{ev}}"}]}]}""")).JsonAsync();
         using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/goals/{created["id"]}") { Content = new StringContent("""{"currency":"USD"}""", Encoding.UTF8, "application/json") };
         using var response = await client.SendAsync(patch);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -234,7 +232,7 @@ public class GoalsApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Delete_Archives_PermanentNeedsAnAdminToken()
     {
         using var admin = Factory.ApiClient();
-        var created = await (await admin.PostJsonAsync("/api/v1/goals", EventGoal(Unique("Del"), Unique("ev")))).JsonAsync();
+        var created = await (await admin.PostJsonAsync("/api/v1/goals", EventGoal(HttpJson.Unique("Del", 24), HttpJson.Unique("ev", 24)))).JsonAsync();
         var url = $"/api/v1/goals/{created["id"]}";
 
         using var archive = await admin.DeleteAsync(url);

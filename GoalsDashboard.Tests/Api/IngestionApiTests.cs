@@ -10,8 +10,6 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
 {
     private GoalsAppFactory Factory => fixture.Factory;
 
-    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     private async Task<Guid> CreateGoalAsync(string json)
     {
         using var client = Factory.ApiClient();
@@ -31,7 +29,7 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
     public async Task Events_Returns202_WithAcceptedAndDuplicates_WithinAndAcrossBatches()
     {
         using var client = Factory.ApiClient();
-        var id = Unique("dup");
+        var id = HttpJson.Unique("dup");
         var body = $$"""[{"event_id":"{{id}}","profile_id":"p1","name":"a"},{"event_id":"{{id}}","profile_id":"p1","name":"b"},{"profile_id":"p1","name":"c"}]""";
         using var first = await client.PostJsonAsync("/api/v1/events", body);
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
@@ -48,7 +46,7 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
     public async Task Batch_WithOneBadItem_Is422_NamingIndexAndField_AndStoresNothing()
     {
         using var client = Factory.ApiClient();
-        var marker = Unique("atomic");
+        var marker = HttpJson.Unique("atomic");
         var body = $$"""[{"profile_id":"{{marker}}","name":"ok"},{"profile_id":"{{marker}}","name":"bad","timestamp":"yesterday"}]""";
         using var response = await client.PostJsonAsync("/api/v1/events", body);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -100,7 +98,7 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
         var future = DateTimeOffset.UtcNow.AddHours(2).ToString("O");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostJsonAsync("/api/v1/events", $$"""{"profile_id":"p","name":"a","timestamp":"{{future}}"}""")).StatusCode);
 
-        var id = Unique("tz");
+        var id = HttpJson.Unique("tz");
         await client.PostJsonAsync("/api/v1/events", $$"""{"event_id":"{{id}}","profile_id":"p","name":"a","timestamp":"2026-03-01T12:00:00+02:00"}""");
         var stored = await Factory.QueryAsync(db => db.Events.Where(e => e.EventId == id).Select(e => e.Timestamp).SingleAsync());
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero), stored);
@@ -109,10 +107,10 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
     [Fact]
     public async Task Event_CompletesTheGoalLive_AndALateEarlierEventMovesItEarlier()
     {
-        var eventName = Unique("live");
+        var eventName = HttpJson.Unique("live");
         var goal = await CreateGoalAsync($$"""{"name":"{{eventName}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{eventName}}"}]}]}""");
         using var client = Factory.ApiClient();
-        var profile = Unique("prof");
+        var profile = HttpJson.Unique("prof");
         await client.PostJsonAsync("/api/v1/events", $$"""{"profile_id":"{{profile}}","name":"{{eventName}}","timestamp":"2026-03-05T10:00:00Z","channel":"email"}""");
         var completion = await HttpJson.PollAsync(() => CompletionAsync(goal, profile), c => c is not null);
         Assert.Equal(new DateTimeOffset(2026, 3, 5, 10, 0, 0, TimeSpan.Zero), completion!.CompletedAt);
@@ -127,13 +125,13 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
     [Fact]
     public async Task LateEventMatchingANegatedCondition_RemovesTheCompletion()
     {
-        var name = Unique("neg");
+        var name = HttpJson.Unique("neg");
         var goal = await CreateGoalAsync($$"""
             {"name":"{{name}}","type":"custom_event","groups":[{"conditions":[
               {"kind":"event","event_name":"{{name}}_signup"},{"kind":"event","event_name":"{{name}}_refund","negate":true}]}]}
             """);
         using var client = Factory.ApiClient();
-        var profile = Unique("prof");
+        var profile = HttpJson.Unique("prof");
         await client.PostJsonAsync("/api/v1/events", $$"""{"profile_id":"{{profile}}","name":"{{name}}_signup","timestamp":"2026-03-05T10:00:00Z"}""");
         Assert.NotNull(await HttpJson.PollAsync(() => CompletionAsync(goal, profile), c => c is not null));
         await client.PostJsonAsync("/api/v1/events", $$"""{"profile_id":"{{profile}}","name":"{{name}}_refund","timestamp":"2026-03-01T10:00:00Z"}""");
@@ -143,10 +141,10 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
     [Fact]
     public async Task PropertyChanges_CompleteAPropertyGoal_AndMoreThan50Keys_Is422()
     {
-        var key = Unique("tier");
+        var key = HttpJson.Unique("tier");
         var goal = await CreateGoalAsync($$"""{"name":"{{key}}","type":"property","groups":[{"conditions":[{"kind":"property","key":"{{key}}","operator":"greater_or_equal","value":"3"}]}]}""");
         using var client = Factory.ApiClient();
-        var profile = Unique("prof");
+        var profile = HttpJson.Unique("prof");
         await client.PostJsonAsync("/api/v1/events", $$"""{"profile_id":"{{profile}}","name":"visit","timestamp":"2026-03-01T09:00:00Z","channel":"ads","site":"shop"}""");
         using var response = await client.PostJsonAsync($"/api/v1/profiles/{profile}/properties", $$"""{"properties":{"{{key}}":"3.0","other":true},"timestamp":"2026-03-02T09:00:00Z"}""");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -162,7 +160,7 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
     public async Task Conversion_CreatesATrackedGoalByName_AndCompletesIt()
     {
         using var client = Factory.ApiClient();
-        var name = Unique("Demo booked");
+        var name = HttpJson.Unique("Demo booked");
         using var first = await client.PostJsonAsync("/api/v1/conversions", $$"""{"goal":"{{name}}","profile_id":"crm-1","value":250,"timestamp":"2026-03-01T10:00:00Z"}""");
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var json = await first.JsonAsync();
@@ -180,9 +178,9 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
     [Fact]
     public async Task Match_LinksToTheMostRecentEventBefore_Or404()
     {
-        var goal = await CreateGoalAsync($$"""{"name":"{{Unique("Offline sale")}}","type":"tracked"}""");
+        var goal = await CreateGoalAsync($$"""{"name":"{{HttpJson.Unique("Offline sale")}}","type":"tracked"}""");
         using var client = Factory.ApiClient();
-        var profile = Unique("visitor");
+        var profile = HttpJson.Unique("visitor");
         await client.PostJsonAsync("/api/v1/events", $$"""
             [{"event_id":"{{profile}}-1","profile_id":"{{profile}}","name":"visit","timestamp":"2026-03-01T10:00:00Z","channel":"email","site":"shop"},
              {"event_id":"{{profile}}-2","profile_id":"{{profile}}","name":"visit","timestamp":"2026-03-03T10:00:00Z","channel":"ads","site":"shop"}]

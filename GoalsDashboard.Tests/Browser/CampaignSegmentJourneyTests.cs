@@ -12,25 +12,6 @@ namespace GoalsDashboard.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public class CampaignSegmentJourneyTests(BrowserFixture browser)
 {
-    private static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name), FullPage = true });
-
-    private static async Task PickAsync(IPage page, string select, string option)
-    {
-        await page.Locator($"[data-testid={select}]").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).First.ClickAsync();
-    }
-
-    private static async Task ExpectKpiAsync(IPage page, string kpi, string expected) =>
-        await Assertions.Expect(page.Locator($"[data-testid={kpi}] [data-testid=kpi-value]")).ToHaveTextAsync(expected);
-
-    private static async Task TypeAsync(IPage page, string testId, string text)
-    {
-        var input = BrowserFixture.Input(page, testId);
-        await input.FillAsync(text);
-        await input.PressAsync("Tab");
-    }
-
     [Fact]
     public async Task Marketer_CreatesACampaign_ImportsItsAudience_LinksAGoal_AndSeesAttributionOnBothPages()
     {
@@ -53,9 +34,9 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await page.GotoAsync($"{browser.BaseUrl}/campaigns");
             await BrowserFixture.WaitForCircuitAsync(page);
             await page.Locator("[data-testid=new-campaign]").ClickAsync();
-            await TypeAsync(page, "campaign-name", "Autumn partner webinar");
-            await TypeAsync(page, "campaign-key", "autumn-partner-webinar");
-            await TypeAsync(page, "campaign-channel", "email");
+            await BrowserFixture.FillAndLeaveAsync(page, "campaign-name", "Autumn partner webinar");
+            await BrowserFixture.FillAndLeaveAsync(page, "campaign-key", "autumn-partner-webinar");
+            await BrowserFixture.FillAndLeaveAsync(page, "campaign-channel", "email");
             await page.Locator("[data-testid=save-campaign]").ClickAsync();
             await page.WaitForURLAsync("**/campaigns/*");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Autumn partner webinar");
@@ -72,17 +53,17 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await Assertions.Expect(page.Locator("[data-testid=audience-preview] tbody tr")).ToHaveCountAsync(4);
             await page.Locator("[data-testid=import-audience]").ClickAsync();
             await page.Locator(".mud-snackbar", new() { HasText = "4 profiles imported" }).WaitForAsync();
-            await ExpectKpiAsync(page, "kpi-audience", "4");
+            await BrowserFixture.ExpectKpiAsync(page, "kpi-audience", "4");
 
             // Link the goal here: its three completions after entry are attributed, of an audience of four.
-            await PickAsync(page, "link-goal", "Trial Signup Completed");
+            await BrowserFixture.PickAsync(page, "link-goal", "Trial Signup Completed");
             await page.Locator("[data-testid=linked-goal]", new() { HasText = "Trial Signup Completed" }).WaitForAsync();
             await Assertions.Expect(page.Locator("[data-testid=compare-rate]")).ToHaveTextAsync("75.0%");
-            await ExpectKpiAsync(page, "kpi-attributed", "3");
+            await BrowserFixture.ExpectKpiAsync(page, "kpi-attributed", "3");
             await page.Locator("[data-testid=audience-chart] .apexcharts-canvas").WaitForAsync();
-            await ShotAsync(page, "campaign-details-1366.png");
+            await BrowserFixture.ShotAsync(page, "campaign-details-1366.png");
             await page.SetViewportSizeAsync(390, 844);
-            await ShotAsync(page, "campaign-details-390.png");
+            await BrowserFixture.ShotAsync(page, "campaign-details-390.png");
             await page.SetViewportSizeAsync(1366, 768);
 
             // The goal's page shows the campaign among its linked campaigns with the same attributed figures.
@@ -98,7 +79,7 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await BrowserFixture.WaitForCircuitAsync(page);
             await Assertions.Expect(page.Locator("[data-testid=campaign-grid] tr", new() { HasText = "Autumn partner webinar" }))
                 .ToContainTextAsync("Trial Signup Completed · 75.0%");
-            await ShotAsync(page, "campaign-list-1366.png");
+            await BrowserFixture.ShotAsync(page, "campaign-list-1366.png");
         }
         finally
         {
@@ -119,9 +100,9 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await page.GotoAsync($"{browser.BaseUrl}/segments");
             await BrowserFixture.WaitForCircuitAsync(page);
             await page.Locator("[data-testid=new-segment]").ClickAsync();
-            await TypeAsync(page, "segment-name", "Pro, not from search ads");
-            await TypeAsync(page, "segment-key", "plan");
-            await TypeAsync(page, "segment-value", "pro");
+            await BrowserFixture.FillAndLeaveAsync(page, "segment-name", "Pro, not from search ads");
+            await BrowserFixture.FillAndLeaveAsync(page, "segment-key", "plan");
+            await BrowserFixture.FillAndLeaveAsync(page, "segment-value", "pro");
             await page.Locator("[data-testid=add-segment-condition]").ClickAsync();
             var second = page.Locator("[data-testid=segment-condition]").Nth(1);
             await second.Locator("[data-testid=segment-field]").ClickAsync();
@@ -132,7 +113,7 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await value.FillAsync("paid_search");
             await value.PressAsync("Tab");
             await Assertions.Expect(page.Locator("[data-testid=segment-count]")).ToHaveTextAsync($"{expected:N0} profiles match now");
-            await ShotAsync(page, "segment-editor-1366.png");
+            await BrowserFixture.ShotAsync(page, "segment-editor-1366.png");
             await page.Locator("[data-testid=save-segment]").ClickAsync();
             await page.Locator(".mud-snackbar", new() { HasText = "Pro, not from search ads" }).WaitForAsync();
             await Assertions.Expect(page.Locator("[data-testid=segment-grid] tr", new() { HasText = "Pro, not from search ads" }))
@@ -143,9 +124,9 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await BrowserFixture.WaitForCircuitAsync(page);
             await page.Locator("[data-testid=breakdowns] .mud-tab", new() { HasText = "Segment" }).ClickAsync();
             await Assertions.Expect(page.Locator("[data-testid=breakdown-segment]")).ToContainTextAsync("Pro, not from search ads");
-            await PickAsync(page, "filter-segment", "Pro, not from search ads");
+            await BrowserFixture.PickAsync(page, "filter-segment", "Pro, not from search ads");
             await page.WaitForURLAsync("**segment=**");
-            await ShotAsync(page, "segments-on-goal-1366.png");
+            await BrowserFixture.ShotAsync(page, "segments-on-goal-1366.png");
         }
         finally
         {

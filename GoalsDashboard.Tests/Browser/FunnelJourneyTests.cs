@@ -19,9 +19,7 @@ public class FunnelJourneyTests(BrowserFixture browser)
             await browser.SignInAsync(page);
             await page.GotoAsync($"{browser.BaseUrl}/funnels/new");
             await BrowserFixture.WaitForCircuitAsync(page);
-            var name = BrowserFixture.Input(page, "funnel-name");
-            await name.FillAsync("Browser journey");
-            await name.PressAsync("Tab");
+            await BrowserFixture.FillAndLeaveAsync(page, "funnel-name", "Browser journey");
             await page.Locator("[data-testid=add-step]").ClickAsync();
             await page.Locator("[data-testid=add-step]").ClickAsync();
             var steps = page.Locator("[data-testid=funnel-step]");
@@ -49,7 +47,7 @@ public class FunnelJourneyTests(BrowserFixture browser)
 
             await page.Locator("[data-testid=funnel-chart] .apexcharts-canvas").WaitForAsync();
             await Assertions.Expect(page.Locator("[data-testid=step-profiles]")).ToHaveTextAsync(expected.Steps.Select(s => s.Profiles.ToString("N0")).ToArray());
-            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "funnel-1366.png"), FullPage = true });
+            await BrowserFixture.ShotAsync(page, "funnel-1366.png");
 
             // Who stopped after signing up.
             await page.Locator("a[data-testid=step-dropoff], .mud-link[data-testid=step-dropoff]").First.ClickAsync();
@@ -62,7 +60,7 @@ public class FunnelJourneyTests(BrowserFixture browser)
             await page.WaitForURLAsync("**split=segment**");
             await Assertions.Expect(page.Locator("[data-testid=split-table] tbody tr")).ToHaveCountAsync(await browser.Factory.QueryAsync(db => db.Segments.CountAsync()));
             await page.SetViewportSizeAsync(390, 844);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "funnel-390.png"), FullPage = true });
+            await BrowserFixture.ShotAsync(page, "funnel-390.png");
         }
         finally
         {

@@ -10,22 +10,10 @@ namespace GoalsDashboard.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public class GoalAnalyticsJourneyTests(BrowserFixture browser)
 {
-    private static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name), FullPage = true });
-
     private AnalyticsService Analytics => browser.Factory.Services.GetRequiredService<AnalyticsService>();
 
     private async Task<string> KpiAsync(IPage page, string kpi) =>
         (await page.Locator($"[data-testid={kpi}] [data-testid=kpi-value]").TextContentAsync())!.Trim();
-
-    private async Task ExpectKpiAsync(IPage page, string kpi, string expected) =>
-        await Assertions.Expect(page.Locator($"[data-testid={kpi}] [data-testid=kpi-value]")).ToHaveTextAsync(expected);
-
-    private static async Task PickAsync(IPage page, string select, string option)
-    {
-        await page.Locator($"[data-testid={select}]").ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).First.ClickAsync();
-    }
 
     [Fact]
     public async Task Marketer_ChangesPeriodAndFilter_SeesTheNumbersChange_DownloadsCsv_AndComparesThreeGoals()
@@ -40,30 +28,30 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
             await page.Locator("[data-testid=trend] .apexcharts-canvas").WaitForAsync();
             var today = Analytics.Today;
             var month = (await Analytics.StatsAsync(goal.Id, new AnalyticsQuery(today.AddDays(-29), today)))!;
-            await ExpectKpiAsync(page, "kpi-completions", month.Completions.ToString("N0"));
-            await ShotAsync(page, "goal-details-1366.png");
+            await BrowserFixture.ExpectKpiAsync(page, "kpi-completions", month.Completions.ToString("N0"));
+            await BrowserFixture.ShotAsync(page, "goal-details-1366.png");
 
             // A shorter period: the address keeps it, the figures follow.
-            await PickAsync(page, "period", "Last 7 days");
+            await BrowserFixture.PickAsync(page, "period", "Last 7 days");
             await page.WaitForURLAsync("**range=7d**");
             var week = (await Analytics.StatsAsync(goal.Id, new AnalyticsQuery(today.AddDays(-6), today)))!;
-            await ExpectKpiAsync(page, "kpi-completions", week.Completions.ToString("N0"));
-            await ExpectKpiAsync(page, "kpi-conversions", week.Conversions.ToString("N0"));
+            await BrowserFixture.ExpectKpiAsync(page, "kpi-completions", week.Completions.ToString("N0"));
+            await BrowserFixture.ExpectKpiAsync(page, "kpi-conversions", week.Conversions.ToString("N0"));
             Assert.True(month.Completions > week.Completions);
 
             // A filter on top.
-            await PickAsync(page, "filter-channel", "email");
+            await BrowserFixture.PickAsync(page, "filter-channel", "email");
             await page.WaitForURLAsync("**channel=email**");
             Assert.Contains("range=7d", page.Url);
             var email = (await Analytics.StatsAsync(goal.Id, new AnalyticsQuery(today.AddDays(-6), today, Filters: new AnalyticsFilters(Channel: "email"))))!;
-            await ExpectKpiAsync(page, "kpi-completions", email.Completions.ToString("N0"));
-            await ExpectKpiAsync(page, "kpi-rate", $"{email.CompletionRate:0.0}%");
+            await BrowserFixture.ExpectKpiAsync(page, "kpi-completions", email.Completions.ToString("N0"));
+            await BrowserFixture.ExpectKpiAsync(page, "kpi-rate", $"{email.CompletionRate:0.0}%");
             await page.Locator("[data-testid=clear-filters]").WaitForAsync();
 
             // The same view again from its address alone.
             await page.GotoAsync(page.Url);
             await BrowserFixture.WaitForCircuitAsync(page);
-            await ExpectKpiAsync(page, "kpi-completions", email.Completions.ToString("N0"));
+            await BrowserFixture.ExpectKpiAsync(page, "kpi-completions", email.Completions.ToString("N0"));
 
             // The trend as CSV: header and one row per day of the period.
             await page.Locator("[data-testid=export-menu]").ClickAsync();
@@ -76,7 +64,7 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
 
             // Phone width: the same page, readable.
             await page.SetViewportSizeAsync(390, 844);
-            await ShotAsync(page, "goal-details-390.png");
+            await BrowserFixture.ShotAsync(page, "goal-details-390.png");
             await page.SetViewportSizeAsync(1366, 768);
 
             // Compare three goals from the list.
@@ -93,7 +81,7 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
             await Assertions.Expect(page.Locator("[data-testid=compare-table] tbody tr")).ToHaveCountAsync(3);
             await Assertions.Expect(page.Locator("[data-testid=compare-chip]")).ToHaveCountAsync(3);
             await page.Locator("[data-testid=compare-trend] .apexcharts-canvas").WaitForAsync();
-            await ShotAsync(page, "goal-compare-1366.png");
+            await BrowserFixture.ShotAsync(page, "goal-compare-1366.png");
 
             // Removing a chip removes the goal from the comparison and the address.
             await page.Locator("[data-testid=compare-chip] .mud-chip-close-button").First.ClickAsync();
@@ -101,7 +89,7 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
         }
         catch
         {
-            await ShotAsync(page, "analytics-journey-failure.png");
+            await BrowserFixture.ShotAsync(page, "analytics-journey-failure.png");
             throw;
         }
     }
@@ -116,7 +104,7 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
         await BrowserFixture.WaitForCircuitAsync(page);
         var today = Analytics.Today;
         var before = (await Analytics.StatsAsync(goal.Id, new AnalyticsQuery(today.AddDays(-6), today)))!.Completions;
-        await ExpectKpiAsync(page, "kpi-completions", before.ToString("N0"));
+        await BrowserFixture.ExpectKpiAsync(page, "kpi-completions", before.ToString("N0"));
 
         using var client = browser.Factory.ApiClient();
         var profile = $"live-{Guid.NewGuid():N}";

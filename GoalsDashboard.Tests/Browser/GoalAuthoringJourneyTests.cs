@@ -10,18 +10,6 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
     private const string EditorEmail = "editor.journey@test.local";
     private const string EditorPassword = "Editor!Journey2026";
 
-    private static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name), FullPage = true });
-
-    /// <summary>Types into an autocomplete and leaves it, so the typed text becomes the value even when it was never seen.</summary>
-    private static async Task TypeAndLeaveAsync(ILocator input, string text)
-    {
-        await input.ClickAsync();
-        await input.FillAsync(text);
-        await input.PressAsync("Escape");
-        await input.PressAsync("Tab");
-    }
-
     [Fact]
     public async Task Editor_CreatesACombinedGoalWithTwoGroups_ThenEditsArchivesAndRestoresIt()
     {
@@ -33,7 +21,7 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         }
         catch
         {
-            await ShotAsync(page, "journey-failure.png");
+            await BrowserFixture.ShotAsync(page, "journey-failure.png");
             throw;
         }
     }
@@ -49,21 +37,21 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         await page.ClickAsync("[data-testid=type-combined]");
         await page.ClickAsync("[data-testid=wizard-next]");
         await page.Locator("text=Give the goal a name").First.WaitForAsync();
-        await ShotAsync(page, "wizard-1-name-error.png");
+        await BrowserFixture.ShotAsync(page, "wizard-1-name-error.png");
         await BrowserFixture.Input(page, "goal-name").FillAsync("Engaged Evaluator");
-        await ShotAsync(page, "wizard-1-name-and-type.png");
+        await BrowserFixture.ShotAsync(page, "wizard-1-name-and-type.png");
 
         // Step 2: two alternatives — an event, or a page view.
         await page.ClickAsync("[data-testid=wizard-next]");
         await page.Locator("[data-testid=condition-builder]").WaitForAsync();
-        await TypeAndLeaveAsync(BrowserFixture.Input(page, "event-name"), "trial_started");
+        await BrowserFixture.TypeAndLeaveAsync(BrowserFixture.Input(page, "event-name"), "trial_started");
         await page.ClickAsync("[data-testid=add-group]");
         await page.Locator("[data-testid=condition-group]").Nth(1).WaitForAsync();
         await page.Locator("[data-testid=condition-group]").Nth(1).Locator("[data-testid=condition-kind]").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Page view" }).ClickAsync();
-        await TypeAndLeaveAsync(BrowserFixture.Input(page.Locator("[data-testid=condition-group]").Nth(1), "page-path"), "pricing");
+        await BrowserFixture.TypeAndLeaveAsync(BrowserFixture.Input(page.Locator("[data-testid=condition-group]").Nth(1), "page-path"), "pricing");
         await page.Locator("[data-testid=goal-sentence]", new() { HasText = "or when they visit /pricing" }).WaitForAsync();
-        await ShotAsync(page, "wizard-2-conditions.png");
+        await BrowserFixture.ShotAsync(page, "wizard-2-conditions.png");
 
         // Step 3: a window.
         await page.ClickAsync("[data-testid=wizard-next]");
@@ -71,7 +59,7 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         await BrowserFixture.Input(page, "window-switch").CheckAsync();
         await BrowserFixture.Input(page, "window-amount").WaitForAsync();
         await BrowserFixture.Input(page, "window-amount").FillAsync("14");
-        await ShotAsync(page, "wizard-3-window.png");
+        await BrowserFixture.ShotAsync(page, "wizard-3-window.png");
 
         // Step 4: target and campaign.
         await page.ClickAsync("[data-testid=wizard-next]");
@@ -81,7 +69,7 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         // A multi-select stays open for more picks; clicking elsewhere closes it, as a user would.
         await page.Locator("h1").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").First.WaitForAsync(new() { State = WaitForSelectorState.Detached });
-        await ShotAsync(page, "wizard-4-value-target-campaigns.png");
+        await BrowserFixture.ShotAsync(page, "wizard-4-value-target-campaigns.png");
 
         // Step 5: review, with the sentence and the preview over the last 30 days.
         await page.ClickAsync("[data-testid=wizard-next]");
@@ -89,14 +77,14 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         await sentence.WaitForAsync();
         Assert.Equal("Completed when they trigger “trial_started”, or when they visit /pricing, within 14 days of their first visit.", await sentence.InnerTextAsync());
         await page.Locator("[data-testid=preview]", new() { HasText = "Would have completed for" }).WaitForAsync();
-        await ShotAsync(page, "wizard-5-review.png");
+        await BrowserFixture.ShotAsync(page, "wizard-5-review.png");
 
         await page.ClickAsync("[data-testid=wizard-save]");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/goals/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
         await page.Locator(".mud-snackbar", new() { HasText = "Engaged Evaluator" }).First.WaitForAsync();
         var goalUrl = page.Url;
         await page.Locator("h1", new() { HasText = "Engaged Evaluator" }).WaitForAsync();
-        await ShotAsync(page, "goal-created.png");
+        await BrowserFixture.ShotAsync(page, "goal-created.png");
 
         // In the list.
         await page.GotoAsync(browser.BaseUrl + "/goals");
@@ -126,6 +114,6 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         await page.ClickAsync("[data-testid=restore-goal]");
         await page.Locator("[data-testid=archive-goal]").WaitForAsync();
         await page.Locator(".mud-chip", new() { HasText = "Active" }).First.WaitForAsync();
-        await ShotAsync(page, "goal-restored.png");
+        await BrowserFixture.ShotAsync(page, "goal-restored.png");
     }
 }

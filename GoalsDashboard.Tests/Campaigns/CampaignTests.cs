@@ -13,8 +13,6 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
 {
     private GoalsAppFactory Factory => fixture.Factory;
 
-    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
     private AnalyticsService Analytics => Factory.Services.GetRequiredService<AnalyticsService>();
 
     private CampaignService Campaigns => Factory.Services.GetRequiredService<CampaignService>();
@@ -27,12 +25,6 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
             .Join(db.Profiles, a => a.ProfileId, p => p.Id, (a, p) => new { p.ExternalId, a.EnteredAt })
             .ToDictionaryAsync(x => x.ExternalId, x => x.EnteredAt.ToUnixTimeMilliseconds()));
 
-    private static async Task PostOkAsync(HttpClient client, string url, string json)
-    {
-        using var response = await client.PostJsonAsync(url, json);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
     private async Task SettleAsync()
     {
         await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.PendingEvaluations.CountAsync()), n => n == 0);
@@ -43,9 +35,9 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Create_Returns201_AndBuildsTheAudienceFromEventsAlreadyStored()
     {
         using var client = Factory.ApiClient();
-        var key = Unique("late");
-        var (a, b) = (Unique("pa"), Unique("pb"));
-        await PostOkAsync(client, "/api/v1/events", $$"""
+        var key = HttpJson.Unique("late");
+        var (a, b) = (HttpJson.Unique("pa"), HttpJson.Unique("pb"));
+        await client.PostOkAsync("/api/v1/events", $$"""
             [{"profile_id":"{{a}}","name":"pageview","path":"/","timestamp":"2026-04-02T10:00:00Z","campaign":"{{key}}"},
              {"profile_id":"{{a}}","name":"pageview","path":"/","timestamp":"2026-04-01T10:00:00Z","campaign":"{{key}}"},
              {"profile_id":"{{b}}","name":"pageview","path":"/","timestamp":"2026-04-03T10:00:00Z","campaign":"{{key}}"},
@@ -67,7 +59,7 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
         Assert.Equal(DateTimeOffset.Parse("2026-04-03T10:00:00Z").ToUnixTimeMilliseconds(), entries[b]);
 
         // Later events keep the audience up to date at ingestion.
-        await PostOkAsync(client, "/api/v1/events", $$"""{"profile_id":"{{Unique("pc")}}","name":"pageview","path":"/","timestamp":"2026-04-05T10:00:00Z","campaign":"{{key}}"}""");
+        await client.PostOkAsync("/api/v1/events", $$"""{"profile_id":"{{HttpJson.Unique("pc")}}","name":"pageview","path":"/","timestamp":"2026-04-05T10:00:00Z","campaign":"{{key}}"}""");
         Assert.Equal(3, await HttpJson.PollAsync(() => AudienceSizeAsync(client, key), n => n == 3));
         var list = (await (await client.GetAsync("/api/v1/campaigns")).JsonAsync()).AsArray();
         Assert.Contains(list, c => (string?)c!["key"] == key && (int)c["audience_size"]! == 3);
@@ -86,8 +78,8 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
         using var badDate = await client.PostJsonAsync("/api/v1/campaigns", """{"name":"x","key":"x-dates","channel":"email","starts_on":"May 2"}""");
         Assert.Equal(["starts_on"], await badDate.ErrorFieldsAsync());
 
-        var key = Unique("dup");
-        await PostOkAsync(client, "/api/v1/campaigns", $$"""{"name":"First","key":"{{key}}","channel":"email"}""");
+        var key = HttpJson.Unique("dup");
+        await client.PostOkAsync("/api/v1/campaigns", $$"""{"name":"First","key":"{{key}}","channel":"email"}""");
         using var duplicate = await client.PostJsonAsync("/api/v1/campaigns", $$"""{"name":"Second","key":"{{key}}","channel":"email"}""");
         Assert.Equal(["key"], await duplicate.ErrorFieldsAsync());
         Assert.Equal(1, await Factory.QueryAsync(db => db.Campaigns.CountAsync(c => c.Key == key)));
@@ -100,22 +92,22 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task TheKey_CanChangeUntilEventsCarryIt_ThenNot()
     {
         using var client = Factory.ApiClient();
-        var (first, second) = (Unique("k1"), Unique("k2"));
-        await PostOkAsync(client, "/api/v1/campaigns", $$"""{"name":"Renamed","key":"{{first}}","channel":"email"}""");
+        var (first, second) = (HttpJson.Unique("k1"), HttpJson.Unique("k2"));
+        await client.PostOkAsync("/api/v1/campaigns", $$"""{"name":"Renamed","key":"{{first}}","channel":"email"}""");
 
-        using var renamed = await client.PutAsync($"/api/v1/campaigns/{first}", Json($$"""{"name":"Renamed","key":"{{second}}","channel":"paid"}"""));
+        using var renamed = await client.PutAsync($"/api/v1/campaigns/{first}", HttpJson.Json($$"""{"name":"Renamed","key":"{{second}}","channel":"paid"}"""));
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
         Assert.Equal("paid", (string?)(await renamed.JsonAsync())["channel"]);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/campaigns/{first}")).StatusCode);
 
-        await PostOkAsync(client, "/api/v1/events", $$"""{"profile_id":"{{Unique("p")}}","name":"pageview","path":"/","campaign":"{{second}}"}""");
-        using var locked = await client.PutAsync($"/api/v1/campaigns/{second}", Json($$"""{"name":"Renamed","key":"{{first}}","channel":"paid"}"""));
+        await client.PostOkAsync("/api/v1/events", $$"""{"profile_id":"{{HttpJson.Unique("p")}}","name":"pageview","path":"/","campaign":"{{second}}"}""");
+        using var locked = await client.PutAsync($"/api/v1/campaigns/{second}", HttpJson.Json($$"""{"name":"Renamed","key":"{{first}}","channel":"paid"}"""));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, locked.StatusCode);
         Assert.Equal(["key"], await locked.ErrorFieldsAsync());
         Assert.Equal(1, await AudienceSizeAsync(client, second));
 
         // Other fields still change.
-        using var edited = await client.PutAsync($"/api/v1/campaigns/{second}", Json($$"""{"name":"Renamed again","key":"{{second}}","channel":"social"}"""));
+        using var edited = await client.PutAsync($"/api/v1/campaigns/{second}", HttpJson.Json($$"""{"name":"Renamed again","key":"{{second}}","channel":"social"}"""));
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
         Assert.Equal("Renamed again", (string?)(await edited.JsonAsync())["name"]);
     }
@@ -127,8 +119,8 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
         using var unknown = await client.PostJsonAsync("/api/v1/campaigns/no-such-campaign/audience", """{"entries":[{"profile_id":"p"}]}""");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-        var key = Unique("imp");
-        await PostOkAsync(client, "/api/v1/campaigns", $$"""{"name":"Import","key":"{{key}}","channel":"email"}""");
+        var key = HttpJson.Unique("imp");
+        await client.PostOkAsync("/api/v1/campaigns", $$"""{"name":"Import","key":"{{key}}","channel":"email"}""");
         using var bad = await client.PostJsonAsync($"/api/v1/campaigns/{key}/audience", """
             {"entries":[{"profile_id":"ok-1"},{"profile_id":"  "},{"profile_id":"ok-2","entered_at":"yesterday"},{"entered_at":"2026-01-01T00:00:00Z"},7]}
             """);
@@ -148,10 +140,10 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task AudienceImport_Is202_Idempotent_AndTheEarlierEntryWins()
     {
         using var client = Factory.ApiClient();
-        var key = Unique("idem");
-        var (known, fresh) = (Unique("known"), Unique("fresh"));
-        await PostOkAsync(client, "/api/v1/campaigns", $$"""{"name":"Idempotent","key":"{{key}}","channel":"email"}""");
-        await PostOkAsync(client, "/api/v1/events", $$"""{"profile_id":"{{known}}","name":"pageview","path":"/","timestamp":"2026-02-10T00:00:00Z","campaign":"{{key}}"}""");
+        var key = HttpJson.Unique("idem");
+        var (known, fresh) = (HttpJson.Unique("known"), HttpJson.Unique("fresh"));
+        await client.PostOkAsync("/api/v1/campaigns", $$"""{"name":"Idempotent","key":"{{key}}","channel":"email"}""");
+        await client.PostOkAsync("/api/v1/events", $$"""{"profile_id":"{{known}}","name":"pageview","path":"/","timestamp":"2026-02-10T00:00:00Z","campaign":"{{key}}"}""");
 
         var import = $$"""{"entries":[{"profile_id":"{{known}}","entered_at":"2026-02-15T00:00:00Z"},{"profile_id":"{{fresh}}","entered_at":"2026-02-12T08:00:00+02:00"}]}""";
         using var accepted = await client.PostJsonAsync($"/api/v1/campaigns/{key}/audience", import);
@@ -159,7 +151,7 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
         Assert.Equal(2, (int)(await accepted.JsonAsync())["accepted"]!);
         var once = await EntriesAsync(key);
 
-        await PostOkAsync(client, $"/api/v1/campaigns/{key}/audience", import);
+        await client.PostOkAsync($"/api/v1/campaigns/{key}/audience", import);
         Assert.Equal(once, await EntriesAsync(key));
         Assert.Equal(2, await AudienceSizeAsync(client, key));
         // The event (10 Feb) is earlier than the import (15 Feb); an unknown profile is created and enters at the imported time.
@@ -167,7 +159,7 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
         Assert.Equal(DateTimeOffset.Parse("2026-02-12T06:00:00Z").ToUnixTimeMilliseconds(), once[fresh]);
 
         // An earlier imported time moves the entry earlier.
-        await PostOkAsync(client, $"/api/v1/campaigns/{key}/audience", $$"""{"entries":[{"profile_id":"{{known}}","entered_at":"2026-02-01T00:00:00Z"}]}""");
+        await client.PostOkAsync($"/api/v1/campaigns/{key}/audience", $$"""{"entries":[{"profile_id":"{{known}}","entered_at":"2026-02-01T00:00:00Z"}]}""");
         Assert.Equal(DateTimeOffset.Parse("2026-02-01T00:00:00Z").ToUnixTimeMilliseconds(), (await EntriesAsync(key))[known]);
     }
 
@@ -182,14 +174,14 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Attribution_CountsCompletionsAtOrAfterEntry_OverTheAudienceSize()
     {
         using var client = Factory.ApiClient();
-        var key = Unique("attr");
-        var goalEvent = Unique("attr_done");
-        var p = Enumerable.Range(0, 5).Select(i => Unique($"att{i}")).ToArray();
+        var key = HttpJson.Unique("attr");
+        var goalEvent = HttpJson.Unique("attr_done");
+        var p = Enumerable.Range(0, 5).Select(i => HttpJson.Unique($"att{i}")).ToArray();
         using var goalResponse = await client.PostJsonAsync("/api/v1/goals",
-            $$"""{"name":"{{Unique("Attributed")}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{goalEvent}}"}]}]}""");
+            $$"""{"name":"{{HttpJson.Unique("Attributed")}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{goalEvent}}"}]}]}""");
         var goalId = Guid.Parse((string)(await goalResponse.JsonAsync())["id"]!);
-        await PostOkAsync(client, "/api/v1/campaigns", $$"""{"name":"Attribution","key":"{{key}}","channel":"email","starts_on":"2026-05-01"}""");
-        await PostOkAsync(client, "/api/v1/events", $$"""
+        await client.PostOkAsync("/api/v1/campaigns", $$"""{"name":"Attribution","key":"{{key}}","channel":"email","starts_on":"2026-05-01"}""");
+        await client.PostOkAsync("/api/v1/events", $$"""
             [{"profile_id":"{{p[0]}}","name":"{{goalEvent}}","timestamp":"2026-05-05T10:00:00Z"},
              {"profile_id":"{{p[0]}}","name":"pageview","path":"/","timestamp":"2026-05-10T10:00:00Z","campaign":"{{key}}"},
              {"profile_id":"{{p[1]}}","name":"pageview","path":"/","timestamp":"2026-05-06T10:00:00Z"},
@@ -198,7 +190,7 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
              {"profile_id":"{{p[3]}}","name":"{{goalEvent}}","timestamp":"2026-05-15T10:00:00Z"},
              {"profile_id":"{{p[4]}}","name":"{{goalEvent}}","timestamp":"2026-05-16T10:00:00Z"}]
             """);
-        await PostOkAsync(client, $"/api/v1/campaigns/{key}/audience",
+        await client.PostOkAsync($"/api/v1/campaigns/{key}/audience",
             $$"""{"entries":[{"profile_id":"{{p[1]}}","entered_at":"2026-05-08T00:00:00Z"},{"profile_id":"{{p[3]}}","entered_at":"2026-05-25T00:00:00Z"}]}""");
         await SettleAsync();
         var campaign = (await Campaigns.GetAsync(key))!;
@@ -237,9 +229,9 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     public async Task Linking_FromTheCampaignSide_ShowsOnTheGoal_AndUnlinks()
     {
         using var client = Factory.ApiClient();
-        var key = Unique("link");
+        var key = HttpJson.Unique("link");
         using var goalResponse = await client.PostJsonAsync("/api/v1/goals",
-            $$"""{"name":"{{Unique("Linked")}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{Unique("e")}}"}]}]}""");
+            $$"""{"name":"{{HttpJson.Unique("Linked")}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{HttpJson.Unique("e")}}"}]}]}""");
         var goalId = Guid.Parse((string)(await goalResponse.JsonAsync())["id"]!);
         using var created = await client.PostJsonAsync("/api/v1/campaigns", $$"""{"name":"Linking","key":"{{key}}","channel":"email"}""");
         var campaignId = (int)(await created.JsonAsync())["id"]!;
@@ -264,6 +256,4 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
         using var anonymous = Factory.ApiClient(token: null);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/campaigns")).StatusCode);
     }
-
-    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }

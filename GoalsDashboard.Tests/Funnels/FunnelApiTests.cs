@@ -12,14 +12,10 @@ public class FunnelApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFix
 {
     private GoalsAppFactory Factory => fixture.Factory;
 
-    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
-    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
-
     private static async Task<Guid> GoalAsync(HttpClient client, string eventName)
     {
         using var response = await client.PostJsonAsync("/api/v1/goals",
-            $$"""{"name":"{{Unique(eventName)}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{eventName}}"}]}]}""");
+            $$"""{"name":"{{HttpJson.Unique(eventName)}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{eventName}}"}]}]}""");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return Guid.Parse((string)(await response.JsonAsync())["id"]!);
     }
@@ -28,7 +24,7 @@ public class FunnelApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFix
     public async Task Crud_AndValidation()
     {
         using var client = Factory.ApiClient();
-        var (a, b, c) = (await GoalAsync(client, Unique("fa")), await GoalAsync(client, Unique("fb")), await GoalAsync(client, Unique("fc")));
+        var (a, b, c) = (await GoalAsync(client, HttpJson.Unique("fa")), await GoalAsync(client, HttpJson.Unique("fb")), await GoalAsync(client, HttpJson.Unique("fc")));
         using var created = await client.PostJsonAsync("/api/v1/funnels",
             $$$"""{"name":" Journey ","steps":[{"goal_id":"{{{a}}}"},{"goal_id":"{{{b}}}","window":{"amount":2,"unit":"hours"}}],"window":{"amount":7,"unit":"days"}}""");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -39,7 +35,7 @@ public class FunnelApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFix
         Assert.Equal(7, (int)body["window"]!["amount"]!);
         Assert.Equal("active", (string?)body["steps"]![0]!["status"]);
 
-        using var replaced = await client.PutAsync($"/api/v1/funnels/{id}", Json($$"""{"name":"Journey","steps":[{"goal_id":"{{c}}"},{"goal_id":"{{a}}"},{"goal_id":"{{b}}"}]}"""));
+        using var replaced = await client.PutAsync($"/api/v1/funnels/{id}", HttpJson.Json($$"""{"name":"Journey","steps":[{"goal_id":"{{c}}"},{"goal_id":"{{a}}"},{"goal_id":"{{b}}"}]}"""));
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
         Assert.Equal([c.ToString(), a.ToString(), b.ToString()], (await replaced.JsonAsync())["steps"]!.AsArray().Select(s => (string?)s!["goal_id"]));
         Assert.Contains(id, (await (await client.GetAsync("/api/v1/funnels")).JsonAsync()).AsArray().Select(f => (int)f!["id"]!));
@@ -77,9 +73,9 @@ public class FunnelApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFix
     public async Task Stats_FollowSectionFour_AndEqualTheService()
     {
         using var client = Factory.ApiClient();
-        var (e1, e2, e3) = (Unique("s1"), Unique("s2"), Unique("s3"));
+        var (e1, e2, e3) = (HttpJson.Unique("s1"), HttpJson.Unique("s2"), HttpJson.Unique("s3"));
         var goals = new[] { await GoalAsync(client, e1), await GoalAsync(client, e2), await GoalAsync(client, e3) };
-        var p = Enumerable.Range(0, 5).Select(i => Unique($"fp{i}")).ToArray();
+        var p = Enumerable.Range(0, 5).Select(i => HttpJson.Unique($"fp{i}")).ToArray();
         using (var events = await client.PostJsonAsync("/api/v1/events", $$"""
             [{"profile_id":"{{p[0]}}","name":"{{e1}}","timestamp":"2026-05-02T10:00:00Z","channel":"email"},
              {"profile_id":"{{p[0]}}","name":"{{e2}}","timestamp":"2026-05-02T12:00:00Z"},
@@ -99,7 +95,7 @@ public class FunnelApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFix
         }
         await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.Conversions.CountAsync(c => goals.Contains(c.GoalId))), n => n == 12);
         using var created = await client.PostJsonAsync("/api/v1/funnels",
-            $$$"""{"name":"{{{Unique("Hand")}}}","steps":[{"goal_id":"{{{goals[0]}}}"},{"goal_id":"{{{goals[1]}}}","window":{"amount":1,"unit":"days"}},{"goal_id":"{{{goals[2]}}}"}]}""");
+            $$$"""{"name":"{{{HttpJson.Unique("Hand")}}}","steps":[{"goal_id":"{{{goals[0]}}}"},{"goal_id":"{{{goals[1]}}}","window":{"amount":1,"unit":"days"}},{"goal_id":"{{{goals[2]}}}"}]}""");
         var id = (int)(await created.JsonAsync())["id"]!;
 
         var json = await (await client.GetAsync($"/api/v1/funnels/{id}/stats?from=2026-05-01&to=2026-05-31")).JsonAsync();
@@ -131,15 +127,15 @@ public class FunnelApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFix
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.GetAsync($"/api/v1/funnels/{id}/stats?from=2026-05-31&to=2026-05-01")).StatusCode);
 
         // Splits: a segment holding p0 and p2 (1 of them finishes); a campaign p2 entered before its step 1, and p1 entered after.
-        var key = Unique("tier");
+        var key = HttpJson.Unique("tier");
         foreach (var profile in new[] { p[0], p[2] })
         {
             using var set = await client.PostJsonAsync($"/api/v1/profiles/{profile}/properties", $$$"""{"properties":{"{{{key}}}":"gold"}}""");
             Assert.Equal(HttpStatusCode.Accepted, set.StatusCode);
         }
-        using var segment = await client.PostJsonAsync("/api/v1/segments", $$"""{"name":"{{Unique("Gold")}}","conditions":[{"kind":"property","key":"{{key}}","operator":"equals","value":"gold"}]}""");
+        using var segment = await client.PostJsonAsync("/api/v1/segments", $$"""{"name":"{{HttpJson.Unique("Gold")}}","conditions":[{"kind":"property","key":"{{key}}","operator":"equals","value":"gold"}]}""");
         var segmentId = ((int)(await segment.JsonAsync())["id"]!).ToString();
-        var campaign = Unique("fc");
+        var campaign = HttpJson.Unique("fc");
         using (await client.PostJsonAsync("/api/v1/campaigns", $$"""{"name":"Funnel split","key":"{{campaign}}","channel":"email"}""")) { }
         using (await client.PostJsonAsync($"/api/v1/campaigns/{campaign}/audience",
             $$"""{"entries":[{"profile_id":"{{p[2]}}","entered_at":"2026-05-01T00:00:00Z"},{"profile_id":"{{p[1]}}","entered_at":"2026-05-20T00:00:00Z"}]}""")) { }

@@ -13,16 +13,6 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
 {
     private GoalsAppFactory Factory => fixture.Factory;
 
-    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
-
-    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
-
-    private static async Task PostOkAsync(HttpClient client, string url, string json)
-    {
-        using var response = await client.PostJsonAsync(url, json);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
     private static async Task<int> MembersAsync(HttpClient client, int id) =>
         (int)(await (await client.GetAsync($"/api/v1/segments/{id}")).JsonAsync())["members"]!;
 
@@ -37,8 +27,8 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
     public async Task Crud_WithTheShapeAndMembers()
     {
         using var client = Factory.ApiClient();
-        var name = Unique("Webinar leads");
-        var key = Unique("src");
+        var name = HttpJson.Unique("Webinar leads");
+        var key = HttpJson.Unique("src");
         using var created = await client.PostJsonAsync("/api/v1/segments",
             $$"""{"name":"{{name}}","conditions":[{"kind":"property","key":" {{key}} ","operator":"equals","value":"webinar"},{"kind":"first_channel","operator":"not_equals","value":"paid"}]}""");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -51,7 +41,7 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
         Assert.Equal(0, (int)body["members"]!);
         Assert.Contains(id, (await (await client.GetAsync("/api/v1/segments")).JsonAsync()).AsArray().Select(s => (int)s!["id"]!));
 
-        using var replaced = await client.PutAsync($"/api/v1/segments/{id}", Json($$"""{"name":"{{name}} 2","conditions":[{"kind":"property","key":"{{key}}","operator":"exists"}]}"""));
+        using var replaced = await client.PutAsync($"/api/v1/segments/{id}", HttpJson.Json($$"""{"name":"{{name}} 2","conditions":[{"kind":"property","key":"{{key}}","operator":"exists"}]}"""));
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
         var updated = await replaced.JsonAsync();
         Assert.Equal($"{name} 2", (string?)updated["name"]);
@@ -60,7 +50,7 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/segments/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/segments/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/v1/segments/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.PutAsync($"/api/v1/segments/{id}", Json("""{"name":"x","conditions":[]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PutAsync($"/api/v1/segments/{id}", HttpJson.Json("""{"name":"x","conditions":[]}"""))).StatusCode);
     }
 
     [Fact]
@@ -81,7 +71,7 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
         await ExpectAsync("""{"name":"x","conditions":[{"kind":"first_site","operator":"greater_than","value":"abc"}]}""", "conditions[0].value");
         await ExpectAsync("""{"name":"x","conditions":[{"kind":"property","key":"k","operator":"equals"}]}""", "conditions[0].value");
 
-        var name = Unique("Taken");
+        var name = HttpJson.Unique("Taken");
         await CreateAsync(client, name, """[{"kind":"property","key":"k","operator":"exists"}]""");
         await ExpectAsync($$"""{"name":"{{name.ToUpperInvariant()}}","conditions":[{"kind":"property","key":"k","operator":"exists"}]}""", "name");
         Assert.Equal(before + 1, await Factory.QueryAsync(db => db.Segments.CountAsync()));
@@ -95,18 +85,18 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
     public async Task Members_FollowPropertyChanges_AsOfNow()
     {
         using var client = Factory.ApiClient();
-        var key = Unique("plan");
-        var (a, b) = (Unique("ma"), Unique("mb"));
-        var id = await CreateAsync(client, Unique("Pro"), $$"""[{"kind":"property","key":"{{key}}","operator":"equals","value":"pro"}]""");
+        var key = HttpJson.Unique("plan");
+        var (a, b) = (HttpJson.Unique("ma"), HttpJson.Unique("mb"));
+        var id = await CreateAsync(client, HttpJson.Unique("Pro"), $$"""[{"kind":"property","key":"{{key}}","operator":"equals","value":"pro"}]""");
         Assert.Equal(0, await MembersAsync(client, id));
 
-        await PostOkAsync(client, $"/api/v1/profiles/{a}/properties", $$$"""{"properties":{"{{{key}}}":"pro"}}""");
-        await PostOkAsync(client, $"/api/v1/profiles/{b}/properties", $$$"""{"properties":{"{{{key}}}":"free"}}""");
+        await client.PostOkAsync($"/api/v1/profiles/{a}/properties", $$$"""{"properties":{"{{{key}}}":"pro"}}""");
+        await client.PostOkAsync($"/api/v1/profiles/{b}/properties", $$$"""{"properties":{"{{{key}}}":"free"}}""");
         Assert.Equal(1, await HttpJson.PollAsync(() => MembersAsync(client, id), n => n == 1));
 
         // b upgrades, a downgrades: membership is as of now, not as of any earlier moment.
-        await PostOkAsync(client, $"/api/v1/profiles/{b}/properties", $$$"""{"properties":{"{{{key}}}":"pro"}}""");
-        await PostOkAsync(client, $"/api/v1/profiles/{a}/properties", $$$"""{"properties":{"{{{key}}}":"free"}}""");
+        await client.PostOkAsync($"/api/v1/profiles/{b}/properties", $$$"""{"properties":{"{{{key}}}":"pro"}}""");
+        await client.PostOkAsync($"/api/v1/profiles/{a}/properties", $$$"""{"properties":{"{{{key}}}":"free"}}""");
         await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.ProfileProperties.CountAsync(p => p.Key == key && p.Value == "pro")), n => n == 1);
         var segment = await Factory.QueryAsync(db => db.Segments.SingleAsync(s => s.Id == id));
         Assert.Equal(1, await Factory.Services.GetRequiredService<SegmentService>().CountMembersAsync(segment.Conditions));
@@ -116,7 +106,7 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
         Assert.Equal(b, holder);
 
         // Negating and not_exists count the profiles that never set the key as well.
-        var notPro = await CreateAsync(client, Unique("Not pro"), $$"""[{"kind":"property","key":"{{key}}","operator":"equals","value":"pro","negate":true}]""");
+        var notPro = await CreateAsync(client, HttpJson.Unique("Not pro"), $$"""[{"kind":"property","key":"{{key}}","operator":"equals","value":"pro","negate":true}]""");
         var profiles = await Factory.QueryAsync(db => db.Profiles.CountAsync());
         Assert.Equal(profiles - 1, await MembersAsync(client, notPro));
     }
@@ -125,13 +115,13 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
     public async Task FirstChannelAndFirstSite_AreWhereTheProfileCameFrom_AndSegmentsBreakDownAGoal()
     {
         using var client = Factory.ApiClient();
-        var site = Unique("site") + ".example";
-        var done = Unique("seg_done");
-        var p = Enumerable.Range(0, 3).Select(i => Unique($"fc{i}")).ToArray();
+        var site = HttpJson.Unique("site") + ".example";
+        var done = HttpJson.Unique("seg_done");
+        var p = Enumerable.Range(0, 3).Select(i => HttpJson.Unique($"fc{i}")).ToArray();
         using var goalResponse = await client.PostJsonAsync("/api/v1/goals",
-            $$"""{"name":"{{Unique("Seg goal")}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{done}}"}]}]}""");
+            $$"""{"name":"{{HttpJson.Unique("Seg goal")}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{done}}"}]}]}""");
         var goalId = Guid.Parse((string)(await goalResponse.JsonAsync())["id"]!);
-        await PostOkAsync(client, "/api/v1/events", $$"""
+        await client.PostOkAsync("/api/v1/events", $$"""
             [{"profile_id":"{{p[0]}}","name":"pageview","path":"/","timestamp":"2026-06-01T10:00:00Z","channel":"webinar-mail","site":"{{site}}"},
              {"profile_id":"{{p[0]}}","name":"{{done}}","timestamp":"2026-06-02T10:00:00Z","channel":"paid","site":"{{site}}"},
              {"profile_id":"{{p[1]}}","name":"pageview","path":"/","timestamp":"2026-06-01T10:00:00Z","channel":"paid","site":"{{site}}"},
@@ -141,8 +131,8 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
         await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.PendingEvaluations.CountAsync()), n => n == 0);
 
         // p1's earliest event (1 May) came by webinar-mail without a site, though it was stored second.
-        var byChannel = await CreateAsync(client, Unique("By webinar mail"), """[{"kind":"first_channel","operator":"equals","value":"webinar-mail"}]""");
-        var bySite = await CreateAsync(client, Unique("By site"), $$"""[{"kind":"first_site","operator":"equals","value":"{{site}}"}]""");
+        var byChannel = await CreateAsync(client, HttpJson.Unique("By webinar mail"), """[{"kind":"first_channel","operator":"equals","value":"webinar-mail"}]""");
+        var bySite = await CreateAsync(client, HttpJson.Unique("By site"), $$"""[{"kind":"first_site","operator":"equals","value":"{{site}}"}]""");
         Assert.Equal(2, await MembersAsync(client, byChannel));
         Assert.Equal(2, await MembersAsync(client, bySite));
 

@@ -61,6 +61,38 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public static ILocator Input(IPage page, string testId) => Input(page.Locator(":root"), testId);
 
+    /// <summary>A full-page screenshot into <see cref="ScreenshotFolder"/>.</summary>
+    public static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name), FullPage = true });
+
+    /// <summary>Opens a MudSelect by its data-testid and picks the option with this text.</summary>
+    public static async Task PickAsync(IPage page, string select, string option)
+    {
+        await page.Locator($"[data-testid={select}]").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).First.ClickAsync();
+    }
+
+    /// <summary>Waits until a KPI card shows this value.</summary>
+    public static Task ExpectKpiAsync(IPage page, string kpi, string expected) =>
+        Assertions.Expect(page.Locator($"[data-testid={kpi}] [data-testid=kpi-value]")).ToHaveTextAsync(expected);
+
+    /// <summary>Types into an autocomplete and leaves it, so the typed text becomes the value even when it was never seen.</summary>
+    public static async Task TypeAndLeaveAsync(ILocator input, string text)
+    {
+        await input.ClickAsync();
+        await input.FillAsync(text);
+        await input.PressAsync("Escape");
+        await input.PressAsync("Tab");
+    }
+
+    /// <summary>Fills a field by its data-testid and tabs out of it (no Escape: inside a dialog it would close it).</summary>
+    public static async Task FillAndLeaveAsync(IPage page, string testId, string text)
+    {
+        var input = Input(page, testId);
+        await input.FillAsync(text);
+        await input.PressAsync("Tab");
+    }
+
     /// <summary>The layout marks itself once its first interactive render ran, i.e. the circuit is up.</summary>
     public static async Task WaitForCircuitAsync(IPage page) =>
         await page.Locator("[data-interactive=true]").First.WaitForAsync(new() { Timeout = 30_000 });

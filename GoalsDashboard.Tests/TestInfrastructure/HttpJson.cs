@@ -13,6 +13,19 @@ public static class HttpJson
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
         client.PostAsJsonAsync(url, body);
 
+    /// <summary>A JSON request body.</summary>
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>A name no other test uses: tests of one class share an app and its database.</summary>
+    public static string Unique(string prefix, int length = 20) => $"{prefix}-{Guid.NewGuid():N}"[..length];
+
+    /// <summary>Posts JSON and fails the test, with the answer, unless it succeeded.</summary>
+    public static async Task PostOkAsync(this HttpClient client, string url, string json)
+    {
+        using var response = await client.PostJsonAsync(url, json);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("Empty body.");
 
