@@ -1,3 +1,4 @@
+using GoalsDashboard.Analytics;
 using GoalsDashboard.Services;
 using Microsoft.AspNetCore.Components;
 
@@ -33,6 +34,37 @@ public abstract class AnalyticsPage : ComponentBase, IDisposable
 
     /// <summary>What could not be shown as asked (a bad address, a filter naming something gone), for a warning.</summary>
     protected string? Problem { get; set; }
+
+    /// <summary>Whether figures are loading (the page's thin progress bar).</summary>
+    protected bool Loading { get; private set; }
+
+    /// <summary>
+    /// Loads the page's figures with the progress bar on. A filter the data no longer has (a deleted
+    /// segment in an old link, say) is named in <see cref="Problem"/> with <paramref name="fallback"/>,
+    /// and the figures load again without filters: <paramref name="load"/> reads <see cref="View"/> when it runs.
+    /// </summary>
+    protected async Task LoadFiguresAsync(Func<Task> load, string fallback)
+    {
+        Loading = true;
+        MarkLoaded();
+        try
+        {
+            try
+            {
+                await load();
+            }
+            catch (AnalyticsQueryException ex)
+            {
+                Problem = $"{ex.Message} {fallback}";
+                View = View with { Filters = AnalyticsFilters.None };
+                await load();
+            }
+        }
+        finally
+        {
+            Loading = false;
+        }
+    }
 
     /// <summary>Reads the view from the address.</summary>
     protected void ReadAddress()

@@ -17,7 +17,6 @@ public partial class CampaignDetails
     private IReadOnlyList<(Guid Id, string Name)> _unlinked = [];
     private IReadOnlyList<AudienceRow>? _audience;
     private IReadOnlyList<CompareTable.Row> _rows = [];
-    private bool _loading;
     private bool _notFound;
     private bool _sinceStart;
     private Guid? _linkChoice;
@@ -63,34 +62,21 @@ public partial class CampaignDetails
 
     protected override Task RefreshAsync() => LoadAsync();
 
-    private async Task LoadAsync()
+    private Task LoadAsync() => LoadFiguresAsync(async () =>
     {
-        _loading = true;
-        MarkLoaded();
-        try
+        if (_sinceStart)
         {
-            if (_sinceStart)
-            {
-                // A campaign is judged over its own run, not the last 30 days: from where it started (an import can move that).
-                var since = await Campaigns.SinceStartAsync(_campaign!);
-                View = View with { Preset = PeriodPreset.Custom, From = since.From, To = since.To };
-            }
-            _linked = await Campaigns.LinkedGoalsAsync(Id);
-            _unlinked = (await Goals.NamesAsync()).Where(g => _linked.All(l => l.Id != g.Id)).Select(g => (g.Id, g.Name)).ToList();
-            _audience = await Analytics.AudienceTrendAsync(_campaign!.Key, Query);
-            var stats = await Analytics.CompareAsync(_linked.Select(g => g.Id).ToList(), Query);
-            _rows = stats.Select((s, i) => (Stats: s, Goal: _linked.First(g => g.Id == s.GoalId)))
-                .Select((x, i) => new CompareTable.Row(i, x.Goal.Name, x.Goal.TargetRate, x.Stats)).ToList();
+            // A campaign is judged over its own run, not the last 30 days: from where it started (an import can move that).
+            var since = await Campaigns.SinceStartAsync(_campaign!);
+            View = View with { Preset = PeriodPreset.Custom, From = since.From, To = since.To };
         }
-        catch (AnalyticsQueryException ex)
-        {
-            Problem = ex.Message;
-        }
-        finally
-        {
-            _loading = false;
-        }
-    }
+        _linked = await Campaigns.LinkedGoalsAsync(Id);
+        _unlinked = (await Goals.NamesAsync()).Where(g => _linked.All(l => l.Id != g.Id)).Select(g => (g.Id, g.Name)).ToList();
+        _audience = await Analytics.AudienceTrendAsync(_campaign!.Key, Query);
+        var stats = await Analytics.CompareAsync(_linked.Select(g => g.Id).ToList(), Query);
+        _rows = stats.Select(s => (Stats: s, Goal: _linked.First(g => g.Id == s.GoalId)))
+            .Select((x, i) => new CompareTable.Row(i, x.Goal.Name, x.Goal.TargetRate, x.Stats)).ToList();
+    }, "Showing the campaign without its other filters.");
 
     private object AudienceOptions => new
     {

@@ -14,7 +14,6 @@ public partial class FunnelDetails
     private FilterChoices? _options;
     private FunnelStats? _stats;
     private FunnelSplit _split;
-    private bool _loading;
     private bool _notFound;
     private List<BreadcrumbItem> _breadcrumbs = [];
 
@@ -84,25 +83,8 @@ public partial class FunnelDetails
 
     protected override Task RefreshAsync() => LoadAsync();
 
-    private async Task LoadAsync()
-    {
-        _loading = true;
-        MarkLoaded();
-        try
-        {
-            _stats = await Analytics.FunnelStatsAsync(Id, View.Query, _split);
-        }
-        catch (AnalyticsQueryException ex)
-        {
-            Problem = ex.Message + " Showing the funnel without filters.";
-            View = View with { Filters = AnalyticsFilters.None };
-            _stats = await Analytics.FunnelStatsAsync(Id, View.Query, _split);
-        }
-        finally
-        {
-            _loading = false;
-        }
-    }
+    private Task LoadAsync() => LoadFiguresAsync(async () => _stats = await Analytics.FunnelStatsAsync(Id, View.Query, _split),
+        "Showing the funnel without filters.");
 
     private Task SplitChangedAsync(FunnelSplit split)
     {

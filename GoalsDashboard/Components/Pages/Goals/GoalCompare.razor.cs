@@ -15,7 +15,6 @@ public partial class GoalCompare
     private IReadOnlyList<Guid> _ids = [];
     private IReadOnlyList<CompareTable.Row> _rows = [];
     private bool _showRate;
-    private bool _loading;
 
     [Inject] private GoalService GoalService { get; set; } = default!;
 
@@ -45,31 +44,12 @@ public partial class GoalCompare
         await LoadAsync();
     }
 
-    private async Task LoadAsync()
+    private Task LoadAsync() => LoadFiguresAsync(async () =>
     {
-        _loading = true;
-        MarkLoaded();
-        try
-        {
-            IReadOnlyList<GoalStats> stats;
-            try
-            {
-                stats = await Analytics.CompareAsync(_ids, View.Query);
-            }
-            catch (AnalyticsQueryException ex)
-            {
-                Problem = ex.Message + " Comparing without filters.";
-                View = View with { Filters = AnalyticsFilters.None };
-                stats = await Analytics.CompareAsync(_ids, View.Query);
-            }
-            var goals = Selected.ToDictionary(g => g.Id);
-            _rows = stats.Select((s, i) => new CompareTable.Row(i, goals.TryGetValue(s.GoalId, out var g) ? g.Name : "?", goals.GetValueOrDefault(s.GoalId)?.TargetRate, s)).ToList();
-        }
-        finally
-        {
-            _loading = false;
-        }
-    }
+        var stats = await Analytics.CompareAsync(_ids, View.Query);
+        var goals = Selected.ToDictionary(g => g.Id);
+        _rows = stats.Select((s, i) => new CompareTable.Row(i, goals.TryGetValue(s.GoalId, out var g) ? g.Name : "?", goals.GetValueOrDefault(s.GoalId)?.TargetRate, s)).ToList();
+    }, "Comparing without filters.");
 
     private object TrendOptions => new
     {

@@ -20,7 +20,6 @@ public partial class GoalDetails
     private GoalStats? _previous;
     private IReadOnlyList<ConverterInterest> _interests = [];
     private bool _interestsLoading;
-    private bool _loading;
     private double? _progress;
     private bool _notFound;
     private List<BreadcrumbItem> _breadcrumbs = [];
@@ -122,25 +121,11 @@ public partial class GoalDetails
 
     private async Task LoadStatsAsync()
     {
-        _loading = true;
-        MarkLoaded();
-        try
+        await LoadFiguresAsync(async () =>
         {
             _stats = await Analytics.StatsAsync(Id, View.Query);
             _previous = await Analytics.StatsAsync(Id, View.Query.Previous(), withBreakdowns: false);
-        }
-        catch (AnalyticsQueryException ex)
-        {
-            // A filter from an old link (a deleted campaign, say): say so, and show the goal without filters.
-            Problem = ex.Message + " Showing the goal without filters.";
-            View = View with { Filters = AnalyticsFilters.None };
-            _stats = await Analytics.StatsAsync(Id, View.Query);
-            _previous = await Analytics.StatsAsync(Id, View.Query.Previous(), withBreakdowns: false);
-        }
-        finally
-        {
-            _loading = false;
-        }
+        }, "Showing the goal without filters.");
         if (_completionsTable is not null)
         {
             await _completionsTable.ReloadServerData();
