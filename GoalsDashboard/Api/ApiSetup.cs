@@ -68,6 +68,22 @@ public static class ApiSetup
     public static IEndpointRouteBuilder MapGoalsApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
+        // The product's rules and optimistic concurrency answer the same way from every endpoint.
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (DomainValidationException ex)
+            {
+                return ApiProblems.From(ex);
+            }
+            catch (ConcurrencyConflictException ex)
+            {
+                return ApiProblems.Conflict(ex.Message);
+            }
+        });
         api.MapGoalEndpoints();
         api.MapStatsEndpoints();
         api.MapIngestionEndpoints();

@@ -45,15 +45,8 @@ public static class CampaignsApi
         {
             return error;
         }
-        try
-        {
-            var campaign = await campaigns.CreateAsync(draft!, GoalsApi.UserName(user), ct);
-            return TypedResults.Created($"/api/v1/campaigns/{Uri.EscapeDataString(campaign.Key)}", await ResponseAsync(campaign, campaigns, ct));
-        }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
-        }
+        var campaign = await campaigns.CreateAsync(draft!, GoalsApi.UserName(user), ct);
+        return TypedResults.Created($"/api/v1/campaigns/{Uri.EscapeDataString(campaign.Key)}", await ResponseAsync(campaign, campaigns, ct));
     }
 
     private static async Task<IResult> ReplaceAsync(string key, HttpRequest request, CampaignService campaigns, ClaimsPrincipal user, CancellationToken ct)
@@ -68,15 +61,8 @@ public static class CampaignsApi
         {
             return error;
         }
-        try
-        {
-            var campaign = await campaigns.UpdateAsync(existing.Id, draft!, GoalsApi.UserName(user), ct);
-            return TypedResults.Ok(await ResponseAsync(campaign, campaigns, ct));
-        }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
-        }
+        var campaign = await campaigns.UpdateAsync(existing.Id, draft!, GoalsApi.UserName(user), ct);
+        return TypedResults.Ok(await ResponseAsync(campaign, campaigns, ct));
     }
 
     private static async Task<IResult> ImportAudienceAsync(string key, HttpRequest request, CampaignService campaigns, TimeProvider clock, CancellationToken ct)
@@ -124,15 +110,8 @@ public static class CampaignsApi
         {
             return ApiProblems.Validation(errors.ToDictionary());
         }
-        try
-        {
-            var accepted = await campaigns.ImportAudienceAsync(campaign.Id, rows, ct);
-            return TypedResults.Accepted((string?)null, new { accepted });
-        }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
-        }
+        var accepted = await campaigns.ImportAudienceAsync(campaign.Id, rows, ct);
+        return TypedResults.Accepted((string?)null, new { accepted });
     }
 
     private static async Task<(CampaignDraft? Draft, IResult? Error)> ReadDraftAsync(HttpRequest request)
@@ -154,14 +133,8 @@ public static class CampaignsApi
         {
             return (null, ApiProblems.Validation(errors.ToDictionary()));
         }
-        try
-        {
-            return (CampaignRules.Normalize(draft), null);
-        }
-        catch (DomainValidationException ex)
-        {
-            return (null, ApiProblems.From(ex));
-        }
+        // A broken rule (thrown) is answered 422 by the API's filter.
+        return (CampaignRules.Normalize(draft), null);
     }
 
     private static DateOnly? Date(JsonElement body, string name, ValidationErrors errors)

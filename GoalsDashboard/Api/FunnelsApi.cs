@@ -37,15 +37,8 @@ public static class FunnelsApi
         {
             return error;
         }
-        try
-        {
-            var funnel = await funnels.CreateAsync(draft!, GoalsApi.UserName(user), ct);
-            return TypedResults.Created($"/api/v1/funnels/{funnel.Id}", Response((await funnels.GetAsync(funnel.Id, ct))!));
-        }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
-        }
+        var funnel = await funnels.CreateAsync(draft!, GoalsApi.UserName(user), ct);
+        return TypedResults.Created($"/api/v1/funnels/{funnel.Id}", Response((await funnels.GetAsync(funnel.Id, ct))!));
     }
 
     private static async Task<IResult> ReplaceAsync(int id, HttpRequest request, FunnelService funnels, ClaimsPrincipal user, CancellationToken ct)
@@ -59,15 +52,8 @@ public static class FunnelsApi
         {
             return error;
         }
-        try
-        {
-            await funnels.UpdateAsync(id, draft!, GoalsApi.UserName(user), ct);
-            return TypedResults.Ok(Response((await funnels.GetAsync(id, ct))!));
-        }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
-        }
+        await funnels.UpdateAsync(id, draft!, GoalsApi.UserName(user), ct);
+        return TypedResults.Ok(Response((await funnels.GetAsync(id, ct))!));
     }
 
     private static async Task<IResult> DeleteAsync(int id, FunnelService funnels, CancellationToken ct)

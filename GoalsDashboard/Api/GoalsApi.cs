@@ -207,14 +207,6 @@ public static class GoalsApi
         {
             return ApiProblems.NotFound($"There is no goal {id}.");
         }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
-        }
-        catch (ConcurrencyConflictException ex)
-        {
-            return ApiProblems.Conflict(ex.Message);
-        }
     }
 
     private static async Task<IResult> DeleteAsync(Guid id, bool? permanent, GoalService service, ClaimsPrincipal user, CancellationToken ct)
@@ -237,10 +229,6 @@ public static class GoalsApi
         catch (KeyNotFoundException)
         {
             return ApiProblems.NotFound($"There is no goal {id}.");
-        }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
         }
     }
 

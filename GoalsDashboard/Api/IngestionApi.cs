@@ -121,16 +121,9 @@ public static class IngestionApi
         {
             return ApiProblems.Validation(errors.ToDictionary());
         }
-        try
-        {
-            var result = await ingestion.RecordConversionAsync(goal!, profileId!, at, value, GoalsApi.UserName(user), ct);
-            return TypedResults.Created($"/api/v1/goals/{result.GoalId}",
-                new { goal_id = result.GoalId, profile_id = result.ProfileId, timestamp = result.Timestamp, goal_created = result.GoalCreated });
-        }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
-        }
+        var result = await ingestion.RecordConversionAsync(goal!, profileId!, at, value, GoalsApi.UserName(user), ct);
+        return TypedResults.Created($"/api/v1/goals/{result.GoalId}",
+            new { goal_id = result.GoalId, profile_id = result.ProfileId, timestamp = result.Timestamp, goal_created = result.GoalCreated });
     }
 
     private static async Task<IResult> MatchAsync(Guid id, HttpRequest request, IngestionService ingestion, TimeProvider clock, CancellationToken ct)

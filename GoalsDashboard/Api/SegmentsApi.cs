@@ -34,15 +34,8 @@ public static class SegmentsApi
         {
             return error;
         }
-        try
-        {
-            var segment = await segments.CreateAsync(draft!, GoalsApi.UserName(user), ct);
-            return TypedResults.Created($"/api/v1/segments/{segment.Id}", Response((await segments.GetAsync(segment.Id, ct))!));
-        }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
-        }
+        var segment = await segments.CreateAsync(draft!, GoalsApi.UserName(user), ct);
+        return TypedResults.Created($"/api/v1/segments/{segment.Id}", Response((await segments.GetAsync(segment.Id, ct))!));
     }
 
     private static async Task<IResult> ReplaceAsync(int id, HttpRequest request, SegmentService segments, ClaimsPrincipal user, CancellationToken ct)
@@ -56,15 +49,8 @@ public static class SegmentsApi
         {
             return error;
         }
-        try
-        {
-            await segments.UpdateAsync(id, draft!, GoalsApi.UserName(user), ct);
-            return TypedResults.Ok(Response((await segments.GetAsync(id, ct))!));
-        }
-        catch (DomainValidationException ex)
-        {
-            return ApiProblems.From(ex);
-        }
+        await segments.UpdateAsync(id, draft!, GoalsApi.UserName(user), ct);
+        return TypedResults.Ok(Response((await segments.GetAsync(id, ct))!));
     }
 
     private static async Task<IResult> DeleteAsync(int id, SegmentService segments, CancellationToken ct)
@@ -104,14 +90,8 @@ public static class SegmentsApi
         {
             return (null, ApiProblems.Validation(errors.ToDictionary()));
         }
-        try
-        {
-            return (SegmentRules.Normalize(draft), null);
-        }
-        catch (DomainValidationException ex)
-        {
-            return (null, ApiProblems.From(ex));
-        }
+        // A broken rule (thrown) is answered 422 by the API's filter.
+        return (SegmentRules.Normalize(draft), null);
     }
 
     private static SegmentCondition ReadCondition(JsonElement json, JsonFields f)
