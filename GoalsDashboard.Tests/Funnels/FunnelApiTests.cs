@@ -109,6 +109,9 @@ public class FunnelApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFix
         Assert.Equal(7200, (double)steps[1]!["median_seconds_from_previous"]!);
         Assert.Equal(86400, (double)steps[2]!["median_seconds_from_previous"]!);
         Assert.Equal(31, json["trend"]!.AsArray().Count);
+        // By the day of step 1: p0 on 2 May and p3 on 31 May finish; p1 (4 May) and p2 (5 May) do not.
+        var trend = json["trend"]!.AsArray().Where(t => (int)t!["started"]! > 0).Select(t => ((string?)t!["date"], (int)t["started"]!, (int)t["finished"]!));
+        Assert.Equal([("2026-05-02", 1, 1), ("2026-05-04", 1, 0), ("2026-05-05", 1, 0), ("2026-05-31", 1, 1)], trend);
 
         // A channel filter selects the profiles of step 1 by their step-1 conversion.
         var email = await (await client.GetAsync($"/api/v1/funnels/{id}/stats?from=2026-05-01&to=2026-05-31&channel=email")).JsonAsync();

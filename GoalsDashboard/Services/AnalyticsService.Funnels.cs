@@ -47,12 +47,17 @@ public sealed partial class AnalyticsService
                     FunnelFigures.Steps(goals, paths.Where(p => campaign.Members.TryGetValue(p.ProfileId, out var entered) && entered <= p.Times[0]).ToList())));
             }
         }
-        var trend = buckets.Select(b =>
+        // One pass over the paths: each falls in the last bucket starting at or before its step 1.
+        var starts = buckets.Select(b => b.StartMs).ToArray();
+        var started = new int[buckets.Length];
+        var finished = new int[buckets.Length];
+        foreach (var path in paths)
         {
-            var started = paths.Where(p => p.Times[0] >= b.StartMs && p.Times[0] < b.EndMs).ToList();
-            var finished = started.Count(p => p.Reached == goals.Count);
-            return new FunnelTrendRow(b.Date, started.Count, finished, Rates.Of(finished, started.Count));
-        }).ToList();
+            var i = Sorted.LowerBound(starts, path.Times[0] + 1) - 1;
+            started[i]++;
+            finished[i] += path.Reached == goals.Count ? 1 : 0;
+        }
+        var trend = buckets.Select((b, i) => new FunnelTrendRow(b.Date, started[i], finished[i], Rates.Of(finished[i], started[i]))).ToList();
         return new FunnelStats(funnelId, query.From, query.To, FunnelFigures.Steps(goals, paths), splits, trend);
     }
 
