@@ -55,6 +55,15 @@ public static class ApiProblems
         }
     }
 
+    /// <summary>Like <see cref="ReadJsonAsync"/>, and a body that is not a JSON object is 400 with <paramref name="shape"/> saying what to send.</summary>
+    public static async Task<(JsonElement Body, IResult? Error)> ReadObjectAsync(HttpRequest request, long maxBytes, string shape)
+    {
+        var (body, error) = await ReadJsonAsync(request, maxBytes);
+        return error is not null ? (body, error)
+            : body.ValueKind != JsonValueKind.Object ? (body, BadRequest(shape))
+            : (body, null);
+    }
+
     public static IResult From(DomainValidationException ex, string prefix = "") =>
         Validation(ex.Errors.ToDictionary(e => prefix + e.Key, e => e.Value));
 }

@@ -116,14 +116,10 @@ public static class CampaignsApi
 
     private static async Task<(CampaignDraft? Draft, IResult? Error)> ReadDraftAsync(HttpRequest request)
     {
-        var (body, error) = await ApiProblems.ReadJsonAsync(request, MaxBody);
+        var (body, error) = await ApiProblems.ReadObjectAsync(request, MaxBody, "A campaign is a JSON object: {\"name\", \"key\", \"channel\", \"starts_on\", \"ends_on\"}.");
         if (error is not null)
         {
             return (null, error);
-        }
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return (null, ApiProblems.BadRequest("A campaign is a JSON object: {\"name\", \"key\", \"channel\", \"starts_on\", \"ends_on\"}."));
         }
         var errors = new ValidationErrors();
         var f = new JsonFields(errors);

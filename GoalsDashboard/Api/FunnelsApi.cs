@@ -117,14 +117,10 @@ public static class FunnelsApi
 
     private static async Task<(FunnelDraft? Draft, IResult? Error)> ReadDraftAsync(HttpRequest request)
     {
-        var (body, error) = await ApiProblems.ReadJsonAsync(request, MaxBody);
+        var (body, error) = await ApiProblems.ReadObjectAsync(request, MaxBody, "A funnel is a JSON object: {\"name\", \"steps\": [{\"goal_id\", \"window\"}], \"window\"}.");
         if (error is not null)
         {
             return (null, error);
-        }
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return (null, ApiProblems.BadRequest("A funnel is a JSON object: {\"name\", \"steps\": [{\"goal_id\", \"window\"}], \"window\"}."));
         }
         var errors = new ValidationErrors();
         var f = new JsonFields(errors);

@@ -155,14 +155,10 @@ public static class GoalsApi
     /// <summary>JSON merge patch (RFC 7396) over the goal's current representation, then saved like PUT.</summary>
     private static async Task<IResult> PatchAsync(Guid id, HttpRequest request, HttpResponse response, GoalService service, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (body, error) = await ApiProblems.ReadJsonAsync(request, MaxBody);
+        var (body, error) = await ApiProblems.ReadObjectAsync(request, MaxBody, "A merge patch is a JSON object.");
         if (error is not null)
         {
             return error;
-        }
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return ApiProblems.BadRequest("A merge patch is a JSON object.");
         }
         var found = await service.GetAsync(id, ct);
         if (found is not { } item)

@@ -89,14 +89,10 @@ public static class IngestionApi
 
     private static async Task<IResult> RecordConversionAsync(HttpRequest request, IngestionService ingestion, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (body, error) = await ApiProblems.ReadJsonAsync(request, 64 * 1024);
+        var (body, error) = await ApiProblems.ReadObjectAsync(request, 64 * 1024, "Send {\"goal\", \"profile_id\", \"timestamp\"?, \"value\"?}.");
         if (error is not null)
         {
             return error;
-        }
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return ApiProblems.BadRequest("Send {\"goal\", \"profile_id\", \"timestamp\"?, \"value\"?}.");
         }
         var errors = new ValidationErrors();
         var f = new JsonFields(errors);
@@ -128,14 +124,10 @@ public static class IngestionApi
 
     private static async Task<IResult> MatchAsync(Guid id, HttpRequest request, IngestionService ingestion, TimeProvider clock, CancellationToken ct)
     {
-        var (body, error) = await ApiProblems.ReadJsonAsync(request, 64 * 1024);
+        var (body, error) = await ApiProblems.ReadObjectAsync(request, 64 * 1024, "Send {\"visitor_identity\", \"goal_matched_at\", \"goal_value\"?, \"sites\"?}.");
         if (error is not null)
         {
             return error;
-        }
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return ApiProblems.BadRequest("Send {\"visitor_identity\", \"goal_matched_at\", \"goal_value\"?, \"sites\"?}.");
         }
         var errors = new ValidationErrors();
         var f = new JsonFields(errors);

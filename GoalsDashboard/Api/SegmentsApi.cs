@@ -68,14 +68,10 @@ public static class SegmentsApi
 
     private static async Task<(SegmentDraft? Draft, IResult? Error)> ReadDraftAsync(HttpRequest request)
     {
-        var (body, error) = await ApiProblems.ReadJsonAsync(request, MaxBody);
+        var (body, error) = await ApiProblems.ReadObjectAsync(request, MaxBody, "A segment is a JSON object: {\"name\", \"conditions\": [...]}.");
         if (error is not null)
         {
             return (null, error);
-        }
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            return (null, ApiProblems.BadRequest("A segment is a JSON object: {\"name\", \"conditions\": [...]}."));
         }
         var errors = new ValidationErrors();
         var f = new JsonFields(errors);
