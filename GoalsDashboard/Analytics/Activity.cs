@@ -5,9 +5,10 @@ namespace GoalsDashboard.Analytics;
 /// <summary>
 /// Who was active in a period (at least one stored event), as a whole, and how many per trend bucket,
 /// per channel and per site. It does not depend on a goal: every goal's stats over the same period and
-/// filters share one, so it is computed once and kept until new data arrives. Only the period's set
-/// of profiles is kept (segment breakdowns and converter interests need it); the per-bucket, channel
-/// and site sets exist only while the events are read, so a kept one costs little memory.
+/// filters share one. <see cref="ActivityIndex"/> counts it from daily activity kept in memory; adding
+/// events one by one (<see cref="Add"/>, then <see cref="Complete"/>) is the reference it must equal
+/// and the way it is counted when the index cannot hold the data. Only the period's set of profiles
+/// is kept (segment breakdowns and converter interests need it).
 /// </summary>
 public sealed class Activity
 {
@@ -27,9 +28,21 @@ public sealed class Activity
         _include = include;
         _byBucket = buckets.Select(_ => new HashSet<long>()).ToArray();
         BucketCounts = new int[buckets.Length];
+        _profiles = [];
+        Profiles = new HashProfileSet(_profiles);
     }
 
-    public HashSet<long> Profiles { get; } = [];
+    internal Activity(IProfileSet profiles, int[] bucketCounts, Dictionary<string, int> channelCounts, Dictionary<string, int> siteCounts)
+    {
+        _buckets = [];
+        _profiles = null;
+        (_byBucket, _byChannel, _bySite) = (null, null, null);
+        (Profiles, BucketCounts, ChannelCounts, SiteCounts) = (profiles, bucketCounts, channelCounts, siteCounts);
+    }
+
+    private readonly HashSet<long>? _profiles;
+
+    public IProfileSet Profiles { get; }
 
     public int[] BucketCounts { get; }
 
@@ -37,13 +50,14 @@ public sealed class Activity
 
     public Dictionary<string, int> SiteCounts { get; } = new(StringComparer.Ordinal);
 
+
     public void Add(ActivityFact fact)
     {
         if (_include is not null && !_include(fact.ProfileId))
         {
             return;
         }
-        Profiles.Add(fact.ProfileId);
+        _profiles!.Add(fact.ProfileId);
         var bucket = Buckets.IndexOf(_buckets, fact.At);
         if (bucket >= 0)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GoalsDashboard.Analytics;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Services;
 using Microsoft.AspNetCore.Identity;
@@ -40,6 +41,8 @@ public sealed class DatabaseInitializer(
         }
 
         await services.GetRequiredService<WorkspaceSettingsService>().LoadAsync(ct);
+        // Built in the background so the first analytics page does not wait for a read of every event.
+        _ = services.GetRequiredService<ActivityIndex>().ReadyAsync(services.GetRequiredService<Workspace>().TimeZone);
         await using var scope = services.CreateAsyncScope();
         await EnsureRolesAsync(scope.ServiceProvider);
         var seedDemo = configuration.GetValue("Demo:Seed", true);

@@ -40,3 +40,9 @@ public interface IAnalyticsStore
     /// <summary>Distinct (profile, event name, page path) of the events in [startMs, endMs).</summary>
     Task ScanEventKindsAsync(long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default);
 }
+
+/// <summary>Told by the ingestion store of the events it has just committed (profile, time, site, channel).</summary>
+public interface IActivitySink
+{
+    void Stored(IReadOnlyList<ActivityFact> facts);
+}

@@ -41,13 +41,15 @@ public sealed partial class AnalyticsService
     private readonly Workspace _workspace;
     private readonly TimeProvider _clock;
     private readonly IMemoryCache _cache;
+    private readonly ActivityIndex _activity;
     private CancellationTokenSource _generation = new();
 
-    public AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, IAnalyticsStore store, Workspace workspace, TimeProvider clock,
+    public AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, IAnalyticsStore store, ActivityIndex activity, Workspace workspace, TimeProvider clock,
         IMemoryCache cache, EvaluationService evaluation)
     {
         _dbFactory = dbFactory;
         _store = store;
+        _activity = activity;
         _workspace = workspace;
         _clock = clock;
         _cache = cache;
@@ -284,7 +286,13 @@ public sealed partial class AnalyticsService
         var (startMs, endMs) = (buckets[0].StartMs, buckets[^1].EndMs);
         var activity = await SharedAsync(("activity", startMs, endMs, query.Interval, where.Site, where.Channel, where.Segment, where.Campaign), async () =>
         {
-            var result = new Activity(buckets, scope == ProfileScope.All ? null : scope.Includes);
+            var include = scope == ProfileScope.All ? null : (Func<long, bool>)scope.Includes;
+            await _activity.ReadyAsync(period.Zone);
+            if (_activity.Count(period, buckets, where.Site, where.Channel, include) is { } counted)
+            {
+                return counted;
+            }
+            var result = new Activity(buckets, include);
             await _store.ScanActivityAsync(startMs, endMs, where.Site, where.Channel, result.Add, ct);
             return result.Complete();
         });

@@ -1,3 +1,4 @@
+using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
 
 namespace GoalsDashboard.Services;
@@ -15,6 +16,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<EvaluationService>();
         services.AddMemoryCache();
+        services.AddSingleton<ActivityIndex>();
+        services.AddSingleton<IActivitySink>(sp => sp.GetRequiredService<ActivityIndex>());
         services.AddSingleton<AnalyticsService>();
         services.AddSingleton<CampaignService>();
         services.AddSingleton<SegmentService>();

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GoalsDashboard.Data.Sqlite;
 
-internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContext> dbFactory) : IIngestionStore
+internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContext> dbFactory, IActivitySink activity) : IIngestionStore
 {
     public async Task BulkLoadAsync(BulkLoad load, CancellationToken ct = default)
     {
@@ -37,6 +37,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
             p => [p.ProfileId, p.Key, (int)p.Kind, p.Value, Millis(p.SetAt)], ct);
 
         await tx.CommitAsync(ct);
+        activity.Stored(load.Events.Select(e => new ActivityFact(e.ProfileId, e.Timestamp.ToUnixTimeMilliseconds(), e.Site, e.Channel)).ToList());
     }
 
     private static long? Millis(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();
