@@ -118,8 +118,8 @@ public class ActivityIndexTests
             return Task.CompletedTask;
         }
 
-        public Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default) => throw new NotSupportedException();
         public Task ScanConversionTimesAsync(Guid goalId, long startMs, Action<long, long> visit, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<Dictionary<int, Dictionary<long, long>>> AudiencesAsync(CancellationToken ct = default) => throw new NotSupportedException();
         public Task ScanBeforeCompletionAsync(Guid goalId, long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) => throw new NotSupportedException();

@@ -30,8 +30,9 @@ public static class GoalFigures
     {
         string siteLabel(string? site) => site is null ? "(none)" : siteLabels?.GetValueOrDefault(site) ?? site;
         var endMs = buckets[^1].EndMs;
-        var completions = facts.Completions.Where(c => scope.Keeps(c.ProfileId, c.At)).ToList();
-        var conversions = facts.Conversions.Where(c => scope.Keeps(c.ProfileId, c.At)).ToList();
+        var everyone = scope == ProfileScope.All;
+        var completions = everyone ? facts.Completions : facts.Completions.Where(c => scope.Keeps(c.ProfileId, c.At)).ToList();
+        var conversions = everyone ? facts.Conversions : facts.Conversions.Where(c => scope.Keeps(c.ProfileId, c.At)).ToList();
 
         var active = activity.Profiles.Count;
         var denominator = scope.IsCampaign ? scope.AudienceSize(endMs) : active;

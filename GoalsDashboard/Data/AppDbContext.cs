@@ -108,7 +108,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         {
             e.ToTable("completions");
             e.HasKey(c => new { c.GoalId, c.ProfileId });
-            e.HasIndex(c => new { c.GoalId, c.CompletedAt });
+            // Covering: a goal's completions in a period are read from the index alone, in order.
+            e.HasIndex(c => new { c.GoalId, c.CompletedAt, c.ProfileId, c.Channel, c.Site, c.Value });
             e.HasIndex(c => c.ProfileId);
             e.HasOne<Goal>().WithMany().HasForeignKey(c => c.GoalId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -116,7 +117,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         b.Entity<Conversion>(e =>
         {
             e.ToTable("conversions");
-            e.HasIndex(c => new { c.GoalId, c.Timestamp });
+            e.HasIndex(c => new { c.GoalId, c.Timestamp, c.ProfileId, c.Channel, c.Site, c.Value });
             e.HasIndex(c => new { c.GoalId, c.ProfileId, c.Timestamp });
             e.HasIndex(c => c.ProfileId);
             e.HasOne<Goal>().WithMany().HasForeignKey(c => c.GoalId).OnDelete(DeleteBehavior.Cascade);

@@ -19,11 +19,14 @@ public interface IAnalyticsStore
     /// <summary>Visits (profile, time, site, channel) of every event in [startMs, endMs), narrowed by site and channel.</summary>
     Task ScanActivityAsync(long startMs, long endMs, string? site, string? channel, Action<ActivityFact> visit, CancellationToken ct = default);
 
-    /// <summary>The goal's completions in [startMs, endMs), narrowed by the completion's site and channel.</summary>
-    Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default);
+    /// <summary>
+    /// The goal's completions in [startMs, endMs), narrowed by the completion's site and channel; their
+    /// own site and channel only <paramref name="withPlaces"/> (text costs more to read than the rest of the row).
+    /// </summary>
+    Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default);
 
-    /// <summary>The goal's conversions in [startMs, endMs), narrowed by the conversion's site and channel.</summary>
-    Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default);
+    /// <summary>The goal's conversions in [startMs, endMs), narrowed by the conversion's site and channel; their own only <paramref name="withPlaces"/>.</summary>
+    Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default);
 
     /// <summary>Visits (profile, time) of the goal's conversions from <paramref name="startMs"/> on, from an index alone (funnel steps).</summary>
     Task ScanConversionTimesAsync(Guid goalId, long startMs, Action<long, long> visit, CancellationToken ct = default);

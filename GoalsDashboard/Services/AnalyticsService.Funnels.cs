@@ -98,7 +98,7 @@ public sealed partial class AnalyticsService
             ? ProfileScope.All
             : new ProfileScope((await SegmentsAsync(ct)).FirstOrDefault(s => s.Id == where.Segment)?.Members,
                 (await CampaignsAsync(ct)).FirstOrDefault(c => c.Key == where.Campaign)?.Members, endMs);
-        var first = FunnelFigures.Earliest(await _store.ConversionsAsync(goals[0].GoalId, startMs, endMs, where.Site, where.Channel, ct), scope.Keeps);
+        var first = FunnelFigures.Earliest(await _store.ConversionsAsync(goals[0].GoalId, startMs, endMs, where.Site, where.Channel, withPlaces: false, ct), scope.Keeps);
         var later = new List<IReadOnlyDictionary<long, long[]>>();
         foreach (var step in steps.Skip(1))
         {

@@ -82,7 +82,7 @@ public sealed partial class AnalyticsService
             return null;
         }
         var context = await ContextAsync(query, withBreakdowns, ct);
-        var facts = await FactsAsync(goal.Value, context, ct);
+        var facts = await FactsAsync(goal.Value, context, withBreakdowns, ct);
         return GoalFigures.Compute(query, context.Buckets, context.Activity, context.Scope, facts,
             withBreakdowns ? context.Campaigns : null, withBreakdowns ? context.Segments : null, context.SiteLabels);
     }
@@ -96,7 +96,7 @@ public sealed partial class AnalyticsService
         {
             if (await GoalAsync(id, ct) is { } goal)
             {
-                var facts = await FactsAsync(goal, context, ct);
+                var facts = await FactsAsync(goal, context, withBreakdowns: false, ct);
                 result.Add(GoalFigures.Compute(query, context.Buckets, context.Activity, context.Scope, facts, null, null));
             }
         }
@@ -109,7 +109,7 @@ public sealed partial class AnalyticsService
     {
         var context = await ContextAsync(query, withBreakdowns: false, ct);
         var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
-        var all = (await _store.CompletionsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, ct))
+        var all = (await _store.CompletionsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: true, ct))
             .Where(c => context.Scope.Keeps(c.ProfileId, c.At))
             .OrderByDescending(c => c.At).ThenBy(c => c.ProfileId)
             .ToList();
@@ -131,7 +131,7 @@ public sealed partial class AnalyticsService
     {
         var context = await ContextAsync(query, withBreakdowns: false, ct);
         var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
-        var converters = (await _store.CompletionsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, ct))
+        var converters = (await _store.CompletionsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: false, ct))
             .Where(c => context.Scope.Keeps(c.ProfileId, c.At)).Select(c => c.ProfileId).ToHashSet();
         var others = context.Activity.Profiles.Where(p => !converters.Contains(p) && context.Scope.Includes(p)).ToHashSet();
         if (converters.Count == 0 || others.Count == 0)
@@ -187,8 +187,8 @@ public sealed partial class AnalyticsService
         var result = new List<AttributedGoal>(goals.Count);
         foreach (var goal in goals)
         {
-            var completions = (await _store.CompletionsAsync(goal.Id, startMs, endMs, null, null, ct)).Count(c => scope.Keeps(c.ProfileId, c.At));
-            var conversions = (await _store.ConversionsAsync(goal.Id, startMs, endMs, null, null, ct)).Count(c => scope.Keeps(c.ProfileId, c.At));
+            var completions = (await _store.CompletionsAsync(goal.Id, startMs, endMs, null, null, withPlaces: false, ct)).Count(c => scope.Keeps(c.ProfileId, c.At));
+            var conversions = (await _store.ConversionsAsync(goal.Id, startMs, endMs, null, null, withPlaces: false, ct)).Count(c => scope.Keeps(c.ProfileId, c.At));
             result.Add(new AttributedGoal(goal.Id, goal.Name, goal.Status, goal.TargetRate, completions, conversions, Rates.Of(completions, size)));
         }
         return new Attribution(size, result);
@@ -300,12 +300,13 @@ public sealed partial class AnalyticsService
         return new QueryContext(buckets, activity, scope, campaigns, segments, siteLabels, query);
     }
 
-    private async Task<GoalFacts> FactsAsync((Guid Id, string? Currency) goal, QueryContext context, CancellationToken ct)
+    private async Task<GoalFacts> FactsAsync((Guid Id, string? Currency) goal, QueryContext context, bool withBreakdowns, CancellationToken ct)
     {
         var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
         var where = context.Query.Where;
-        var completions = await _store.CompletionsAsync(goal.Id, startMs, endMs, where.Site, where.Channel, ct);
-        var conversions = await _store.ConversionsAsync(goal.Id, startMs, endMs, where.Site, where.Channel, ct);
+        // Only the breakdowns by channel and site need each row's own.
+        var completions = await _store.CompletionsAsync(goal.Id, startMs, endMs, where.Site, where.Channel, withBreakdowns, ct);
+        var conversions = await _store.ConversionsAsync(goal.Id, startMs, endMs, where.Site, where.Channel, withBreakdowns, ct);
         return new GoalFacts(goal.Id, goal.Currency, completions, conversions);
     }
 

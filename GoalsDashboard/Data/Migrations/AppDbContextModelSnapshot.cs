@@ -242,7 +242,7 @@ namespace GoalsDashboard.Data.Migrations
 
                     b.HasIndex("ProfileId");
 
-                    b.HasIndex("GoalId", "CompletedAt");
+                    b.HasIndex("GoalId", "CompletedAt", "ProfileId", "Channel", "Site", "Value");
 
                     b.ToTable("completions", (string)null);
                 });
@@ -281,9 +281,9 @@ namespace GoalsDashboard.Data.Migrations
 
                     b.HasIndex("ProfileId");
 
-                    b.HasIndex("GoalId", "Timestamp");
-
                     b.HasIndex("GoalId", "ProfileId", "Timestamp");
+
+                    b.HasIndex("GoalId", "Timestamp", "ProfileId", "Channel", "Site", "Value");
 
                     b.ToTable("conversions", (string)null);
                 });

@@ -11,11 +11,12 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
             command => Range(command, startMs, endMs, site, channel),
             r => visit(new ActivityFact(r.GetInt64(0), r.GetInt64(1), NullableString(r, 2), NullableString(r, 3))), ct);
 
-    public async Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default)
+    public async Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces,
+        CancellationToken ct = default)
     {
         var result = new List<CompletionFact>();
         await ReadAsync(
-            "SELECT c.ProfileId, c.CompletedAt, c.Channel, c.Site, c.Value, p.FirstSeenAt FROM completions c JOIN profiles p ON p.Id = c.ProfileId " +
+            $"SELECT c.ProfileId, c.CompletedAt, {Places("c.", withPlaces)}, c.Value, p.FirstSeenAt FROM completions c JOIN profiles p ON p.Id = c.ProfileId " +
             "WHERE c.GoalId = $goal AND c.CompletedAt >= $start AND c.CompletedAt < $end" + SiteChannel("c.", site, channel),
             command => Range(Goal(command, goalId), startMs, endMs, site, channel),
             r => result.Add(new CompletionFact(r.GetInt64(0), r.GetInt64(1), NullableString(r, 2), NullableString(r, 3),
@@ -23,11 +24,12 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
         return result;
     }
 
-    public async Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, CancellationToken ct = default)
+    public async Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces,
+        CancellationToken ct = default)
     {
         var result = new List<ConversionFact>();
         await ReadAsync(
-            "SELECT ProfileId, Timestamp, Channel, Site, Value FROM conversions WHERE GoalId = $goal AND Timestamp >= $start AND Timestamp < $end" + SiteChannel("", site, channel),
+            $"SELECT ProfileId, Timestamp, {Places("", withPlaces)}, Value FROM conversions WHERE GoalId = $goal AND Timestamp >= $start AND Timestamp < $end" + SiteChannel("", site, channel),
             command => Range(Goal(command, goalId), startMs, endMs, site, channel),
             r => result.Add(new ConversionFact(r.GetInt64(0), r.GetInt64(1), NullableString(r, 2), NullableString(r, 3), r.IsDBNull(4) ? null : r.GetDouble(4))), ct);
         return result;
@@ -71,8 +73,7 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
     private async Task ReadAsync(string sql, Action<SqliteCommand> bind, Action<DbDataReader> row, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         bind(command);
@@ -82,6 +83,8 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
             row(reader);
         }
     }
+
+    private static string Places(string alias, bool withPlaces) => withPlaces ? $"{alias}Channel, {alias}Site" : "NULL, NULL";
 
     private static string SiteChannel(string alias, string? site, string? channel) =>
         (site is null ? "" : $" AND {alias}Site = $site") + (channel is null ? "" : $" AND {alias}Channel = $channel");

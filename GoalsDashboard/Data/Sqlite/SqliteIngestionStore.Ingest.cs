@@ -11,8 +11,7 @@ internal sealed partial class SqliteIngestionStore
     public async Task<IngestResult> IngestEventsAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
 
         // The first stored event with an id wins: drop ids already stored, then repeats within the batch.
@@ -72,8 +71,7 @@ internal sealed partial class SqliteIngestionStore
     public async Task<IReadOnlyList<long>> SetPropertiesAsync(IReadOnlyList<ProfilePropertyChanges> batch, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         var profiles = await ResolveProfilesAsync(connection, tx, batch.Select(b => b.ProfileId).Distinct(StringComparer.Ordinal).ToList(),
             batch.Count == 0 ? DateTimeOffset.UtcNow : batch.Min(b => b.At), ct);
@@ -95,8 +93,7 @@ internal sealed partial class SqliteIngestionStore
         CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         var profiles = await ResolveProfilesAsync(connection, tx, entries.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), now, ct);
         var earliest = entries.GroupBy(e => e.ProfileId, StringComparer.Ordinal).Select(g => (Profile: profiles[g.Key], At: g.Min(e => e.EnteredAt))).ToList();
@@ -111,8 +108,7 @@ internal sealed partial class SqliteIngestionStore
     public async Task RebuildAudienceFromEventsAsync(int campaignId, string key, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         foreach (var sql in new[]
         {
@@ -137,8 +133,7 @@ internal sealed partial class SqliteIngestionStore
     public async Task MarkPendingAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await MarkAsync(connection, tx, profileIds, ct);
         await tx.CommitAsync(ct);
@@ -147,8 +142,7 @@ internal sealed partial class SqliteIngestionStore
     public async Task<IReadOnlyList<(long ProfileId, long Version)>> PendingAsync(int max, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT ProfileId, Version FROM pending_evaluations LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
@@ -164,8 +158,7 @@ internal sealed partial class SqliteIngestionStore
     public async Task ClearPendingAsync(IReadOnlyList<(long ProfileId, long Version)> marks, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await InsertAsync(connection, tx, marks, "DELETE FROM pending_evaluations WHERE ProfileId = $0 AND Version = $1", m => [m.ProfileId, m.Version], ct);
         await tx.CommitAsync(ct);

@@ -1,0 +1,40 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace GoalsDashboard.Data.Sqlite;
+
+/// <summary>How the stores open a context's connection: through EF Core, so <see cref="SqlitePragmas"/> applies to them too.</summary>
+internal static class SqliteConnections
+{
+    public static async Task<SqliteConnection> OpenAsync(AppDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        return (SqliteConnection)db.Database.GetDbConnection();
+    }
+}
+
+/// <summary>
+/// Per-connection settings. SQLite's default page cache is 2 MB per connection; analytics look up
+/// profiles for thousands of completions at a time, so a larger cache keeps those pages in the
+/// connection (pooled connections keep it between requests) instead of re-reading them from the file.
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    private const string Sql = "PRAGMA cache_size = -16384;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
