@@ -51,6 +51,12 @@ public interface IIngestionStore
     /// </summary>
     IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(IReadOnlyCollection<long>? profileIds, bool withEventProperties, CancellationToken ct = default);
 
+    /// <summary>The histories of the profiles with ids in the range, in id order: one share of a read of all history split across cores.</summary>
+    IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(ProfileRange range, bool withEventProperties, CancellationToken ct = default);
+
+    /// <summary>The largest profile id stored (0 with none).</summary>
+    Task<long> MaxProfileIdAsync(CancellationToken ct = default);
+
     /// <summary>
     /// Replaces the completions and event-derived conversions of these goals for these profiles (all
     /// profiles when null) by the given results, in one transaction. Recorded (API) conversions stay.
@@ -64,6 +70,18 @@ public sealed record BulkLoad(
     IReadOnlyList<TrackedEvent> Events,
     IReadOnlyList<PropertyChange> PropertyChanges,
     IReadOnlyList<ProfileProperty> CurrentProperties);
+
+/// <summary>Profile ids From (inclusive) to To (exclusive).</summary>
+public readonly record struct ProfileRange(long From, long To)
+{
+    /// <summary>Ids 1..<paramref name="maxId"/> cut into <paramref name="parts"/> ranges of equal width.</summary>
+    public static IReadOnlyList<ProfileRange> Split(long maxId, int parts)
+    {
+        var width = Math.Max(1, (maxId + parts) / parts);
+        return Enumerable.Range(0, parts)
+            .Select(i => new ProfileRange(i == 0 ? long.MinValue : 1 + i * width, i == parts - 1 ? long.MaxValue : 1 + (i + 1) * width)).ToList();
+    }
+}
 
 /// <summary>A profile's history with the conversions recorded for it through the API, by goal.</summary>
 public sealed record StoredHistory(ProfileHistory History, IReadOnlyDictionary<Guid, List<RecordedConversion>> Recorded);

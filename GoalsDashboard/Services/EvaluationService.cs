@@ -85,20 +85,20 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
             {
                 total = Math.Max(1, await db.Profiles.CountAsync(ct));
             }
-            var results = new List<(Guid, long, EvaluationResult)>();
             var done = 0;
-            await foreach (var stored in store.ReadHistoriesAsync(null, HasFilters(spec), ct))
+            var shares = await ScanAllAsync(HasFilters(spec), () => new List<(Guid, long, EvaluationResult)>(), (results, stored) =>
             {
                 var result = GoalEvaluator.Evaluate(spec, stored.History, stored.Recorded.GetValueOrDefault(goalId));
                 if (result.Completion is not null || result.Conversions.Count > 0)
                 {
                     results.Add((goalId, stored.History.ProfileId, result));
                 }
-                if (++done % 5000 == 0)
+                if (Interlocked.Increment(ref done) % 5000 == 0)
                 {
                     _progress[goalId] = Math.Min(0.95, (double)done / total);
                 }
-            }
+            }, ct);
+            var results = shares.SelectMany(r => r).ToList();
             var evaluated = started.ElapsedMilliseconds;
             await store.ReplaceResultsAsync([goalId], null, results, ct);
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -129,21 +129,38 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
         {
             return (0, 0);
         }
-        var completions = 0;
-        var active = 0;
-        await foreach (var stored in store.ReadHistoriesAsync(null, HasFilters(spec), ct))
+        var shares = await ScanAllAsync(HasFilters(spec), () => new int[2], (counts, stored) =>
         {
             if (stored.History.Events.Any(e => e.Timestamp >= period.Start && e.Timestamp < period.End))
             {
-                active++;
+                counts[1]++;
             }
             var completion = GoalEvaluator.Evaluate(spec, stored.History).Completion;
             if (completion is not null && completion.CompletedAt >= period.Start && completion.CompletedAt < period.End)
             {
-                completions++;
+                counts[0]++;
             }
-        }
-        return (completions, active);
+        }, ct);
+        return (shares.Sum(c => c[0]), shares.Sum(c => c[1]));
+    }
+
+    /// <summary>
+    /// Visits every profile's history, the ids split into one range per core, each range read on its
+    /// own connection and evaluated on the thread that reads it (reading dominates, and SQLite's WAL
+    /// lets readers run side by side). Each range has its own state, so <paramref name="visit"/> needs no lock.
+    /// </summary>
+    private async Task<TState[]> ScanAllAsync<TState>(bool withProperties, Func<TState> start, Action<TState, StoredHistory> visit, CancellationToken ct)
+    {
+        var ranges = ProfileRange.Split(await store.MaxProfileIdAsync(ct), Math.Clamp(Environment.ProcessorCount, 1, 4));
+        return await Task.WhenAll(ranges.Select(range => Task.Run(async () =>
+        {
+            var state = start();
+            await foreach (var stored in store.ReadHistoriesAsync(range, withProperties, ct))
+            {
+                visit(state, stored);
+            }
+            return state;
+        }, ct)));
     }
 
     private async Task<List<GoalSpec>> ActiveGoalsAsync(CancellationToken ct)

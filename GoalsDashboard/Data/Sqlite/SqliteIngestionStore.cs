@@ -13,8 +13,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
     public async Task BulkLoadAsync(BulkLoad load, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
 
         await InsertAsync(connection, tx, load.Profiles,
@@ -44,14 +43,26 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
 
     private static DateTimeOffset FromMillis(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    public async IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(IReadOnlyCollection<long>? profileIds, bool withEventProperties,
+    public IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(IReadOnlyCollection<long>? profileIds, bool withEventProperties, CancellationToken ct = default) =>
+        ReadHistoriesWhereAsync(profileIds is null ? null : $"ProfileId IN ({string.Join(',', profileIds)})", withEventProperties, ct);
+
+    public IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(ProfileRange range, bool withEventProperties, CancellationToken ct = default) =>
+        ReadHistoriesWhereAsync($"ProfileId >= {range.From} AND ProfileId < {range.To}", withEventProperties, ct);
+
+    public async Task<long> MaxProfileIdAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Profiles.MaxAsync(p => (long?)p.Id, ct) ?? 0;
+    }
+
+    /// <param name="where">A condition on ProfileId (ids are numbers, never user text), or null for every profile.</param>
+    private async IAsyncEnumerable<StoredHistory> ReadHistoriesWhereAsync(string? where, bool withEventProperties,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         // Property changes and recorded conversions are few: read them whole, then stream the events.
-        var filter = profileIds is null ? "" : $" WHERE ProfileId IN ({string.Join(',', profileIds)})";
+        var filter = where is null ? "" : $" WHERE {where}";
         var changes = new Dictionary<long, List<PropertyFact>>();
         await using (var command = connection.CreateCommand())
         {
@@ -73,7 +84,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
         {
             var sourceFilter = $"Source IN ({(int)ConversionSource.Api},{(int)ConversionSource.Match})";
             command.CommandText = "SELECT ProfileId, GoalId, Timestamp, Source, Value, Channel, Site, EventId FROM conversions WHERE "
-                + sourceFilter + (profileIds is null ? "" : $" AND ProfileId IN ({string.Join(',', profileIds)})");
+                + sourceFilter + (where is null ? "" : $" AND {where}");
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -93,12 +104,11 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
             }
         }
 
-        var profileFilter = profileIds is null ? "" : $" WHERE ProfileId IN ({string.Join(',', profileIds)})";
         var seen = new HashSet<long>();
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = "SELECT ProfileId, Id, Name, Timestamp, Site, Path, Channel, RevenueAmount, RevenueCurrency"
-                + (withEventProperties ? ", PropertiesJson" : "") + $" FROM events{profileFilter} ORDER BY ProfileId, Timestamp, Id";
+                + (withEventProperties ? ", PropertiesJson" : "") + $" FROM events{filter} ORDER BY ProfileId, Timestamp, Id";
             await using var reader = await command.ExecuteReaderAsync(ct);
             var current = -1L;
             var events = new List<EventFact>();
@@ -143,8 +153,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
         IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         var derived = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
         foreach (var goalId in goalIds)
