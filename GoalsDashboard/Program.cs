@@ -19,6 +19,7 @@ catch (StartupConfigurationException ex)
 builder.Services.AddGoalsIdentity();
 builder.Services.AddGoalsServices();
 builder.Services.AddGoalsApi(builder.Configuration);
+builder.Services.AddGoalsApiDocument();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -58,6 +59,7 @@ app.MapStaticAssets();
 app.MapHealthEndpoint();
 app.MapAccountEndpoints();
 app.MapGoalsApi();
+app.MapOpenApi(ApiDocument.Route).AllowAnonymous();
 app.MapExportEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

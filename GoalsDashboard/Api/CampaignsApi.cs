@@ -16,11 +16,16 @@ public static class CampaignsApi
     public static RouteGroupBuilder MapCampaignEndpoints(this RouteGroupBuilder api)
     {
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
-        campaigns.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        campaigns.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        campaigns.MapGet("/{key}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        campaigns.MapPut("/{key}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        campaigns.MapPost("/{key}/audience", ImportAudienceAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        campaigns.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("Lists campaigns with their audience size and linked goals", 200);
+        campaigns.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Creates a campaign; its audience is built from the stored events carrying its key", 201, 400, 422);
+        campaigns.MapGet("/{key}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("Gets one campaign by key", 200, 404);
+        campaigns.MapPut("/{key}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Replaces a campaign (the key is locked once events carry it)", 200, 400, 404, 422);
+        campaigns.MapPost("/{key}/audience", ImportAudienceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Imports audience entries (up to 10,000; all or nothing)", 202, 400, 404, 422);
         return api;
     }
 

@@ -15,12 +15,18 @@ public static class FunnelsApi
     public static RouteGroupBuilder MapFunnelEndpoints(this RouteGroupBuilder api)
     {
         var funnels = api.MapGroup("/funnels").WithTags("Funnels");
-        funnels.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        funnels.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        funnels.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        funnels.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        funnels.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        funnels.MapGet("/{id:int}/stats", StatsAsync).RequireAuthorization(ApiScopes.GoalsRead);
+        funnels.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("Lists funnels", 200);
+        funnels.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Creates a funnel of 2 to 12 goals", 201, 400, 422);
+        funnels.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("Gets one funnel", 200, 404);
+        funnels.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Replaces a funnel", 200, 400, 404, 422);
+        funnels.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Deletes a funnel", 204, 404);
+        funnels.MapGet("/{id:int}/stats", StatsAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("A funnel's steps over a period, optionally split by segment or campaign", 200, 404, 422);
         return api;
     }
 

@@ -15,12 +15,18 @@ public static class GoalsApi
     public static RouteGroupBuilder MapGoalEndpoints(this RouteGroupBuilder api)
     {
         var goals = api.MapGroup("/goals").WithTags("Goals");
-        goals.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        goals.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        goals.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        goals.MapPut("/{id:guid}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        goals.MapPatch("/{id:guid}", PatchAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        goals.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        goals.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("Lists goals, paged", 200, 422);
+        goals.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Creates a goal, or several (an array), or upserts by name", 200, 201, 400, 409, 422);
+        goals.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("Gets one goal, with its version as the ETag", 200, 404);
+        goals.MapPut("/{id:guid}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Replaces a goal (If-Match with the ETag guards against lost updates)", 200, 400, 404, 409, 422);
+        goals.MapPatch("/{id:guid}", PatchAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Changes some fields of a goal (JSON merge patch)", 200, 400, 404, 409, 422);
+        goals.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Archives a goal, or deletes it with permanent=true", 204, 404);
         return api;
     }
 

@@ -11,10 +11,14 @@ public static class IngestionApi
 {
     public static RouteGroupBuilder MapIngestionEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/events", IngestEventsAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion");
-        api.MapPost("/profiles/{profile_id}/properties", SetPropertiesAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion");
-        api.MapPost("/conversions", RecordConversionAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion");
-        api.MapPost("/goals/{id:guid}/matches", MatchAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion");
+        api.MapPost("/events", IngestEventsAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
+            .Documented("Tracks one event or a batch of up to 1,000 (all or nothing; repeated event ids are skipped)", 202, 400, 413, 422);
+        api.MapPost("/profiles/{profile_id}/properties", SetPropertiesAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
+            .Documented("Sets a profile's properties at a moment", 202, 400, 413, 422);
+        api.MapPost("/conversions", RecordConversionAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
+            .Documented("Records a conversion of a goal by name (a tracked-conversion goal is created when missing)", 202, 400, 422);
+        api.MapPost("/goals/{id:guid}/matches", MatchAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
+            .Documented("Records an offline match, linked to the profile's most recent activity before it", 202, 400, 404, 422);
         return api;
     }
 

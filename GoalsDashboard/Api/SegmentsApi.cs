@@ -13,11 +13,16 @@ public static class SegmentsApi
     public static RouteGroupBuilder MapSegmentEndpoints(this RouteGroupBuilder api)
     {
         var segments = api.MapGroup("/segments").WithTags("Segments");
-        segments.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        segments.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        segments.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        segments.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        segments.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        segments.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("Lists segments with their member counts", 200);
+        segments.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Creates a segment", 201, 400, 422);
+        segments.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("Gets one segment", 200, 404);
+        segments.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Replaces a segment", 200, 400, 404, 422);
+        segments.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Documented("Deletes a segment", 204, 404);
         return api;
     }
 

@@ -9,7 +9,8 @@ public static class StatsApi
 {
     public static RouteGroupBuilder MapStatsEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/goals/{id:guid}/stats", StatsAsync).WithTags("Goals").RequireAuthorization(ApiScopes.GoalsRead);
+        api.MapGet("/goals/{id:guid}/stats", StatsAsync).WithTags("Goals").RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("Every section 4 metric of a goal over a period, with trend and breakdowns", 200, 404, 422);
         return api;
     }
 
