@@ -7,44 +7,59 @@ namespace GoalsDashboard.Analytics;
 public sealed record GoalSummary(int Completions, int Conversions, IReadOnlyList<int> DailyCompletions);
 
 /// <summary>
-/// The list's figures for every goal in one pass over the precomputed completion and conversion rows
-/// (never over events), plus the period's active profiles, the default denominator.
+/// The list's figures for every goal from the precomputed completion and conversion rows (never from
+/// events), counted in SQL per goal and per hour, plus the period's active profiles (the default
+/// denominator) from the daily activity index.
 /// </summary>
 public static class GoalSummaries
 {
-    private const long DayMs = 86_400_000;
+    private const long HourMs = 3_600_000;
+    private const long QuarterHourMs = 900_000;
 
     public static async Task<(IReadOnlyDictionary<Guid, GoalSummary> Goals, int ActiveProfiles)> LoadAsync(
-        AppDbContext db, Period period, CancellationToken ct = default)
+        AppDbContext db, Period period, ActivityIndex activity, CancellationToken ct = default)
     {
+        var days = Buckets.For(period, TrendInterval.Day);
         var from = period.Start.ToUnixTimeMilliseconds();
         var to = period.End.ToUnixTimeMilliseconds();
-        var days = period.Days;
+        // Counted per slot of time from the period's start, then added up per local day. Local midnights
+        // are whole hours apart unless the zone shifts by half an hour; every zone's midnights fall on quarter-hours.
+        var slot = days.All(d => (d.StartMs - from) % HourMs == 0) && (to - from) % HourMs == 0 ? HourMs : QuarterHourMs;
 
-        var completionDays = await db.Database.SqlQuery<GoalDayCount>(
-                $"SELECT GoalId, (CompletedAt - {from}) / {DayMs} AS Day, COUNT(*) AS Count FROM completions WHERE CompletedAt >= {from} AND CompletedAt < {to} GROUP BY GoalId, (CompletedAt - {from}) / {DayMs}")
+        // "GoalId IN goals" lets SQLite walk the covering (GoalId, time, ...) index goal by goal instead of scanning every row.
+        var completionSlots = await db.Database.SqlQuery<GoalSlotCount>(
+                $"SELECT GoalId, (CompletedAt - {from}) / {slot} AS Slot, COUNT(*) AS Count FROM completions WHERE GoalId IN (SELECT Id FROM goals) AND CompletedAt >= {from} AND CompletedAt < {to} GROUP BY GoalId, Slot")
             .ToListAsync(ct);
         var conversions = await db.Database.SqlQuery<GoalCount>(
-                $"SELECT GoalId, COUNT(*) AS Count FROM conversions WHERE Timestamp >= {from} AND Timestamp < {to} GROUP BY GoalId")
+                $"SELECT GoalId, COUNT(*) AS Count FROM conversions WHERE GoalId IN (SELECT Id FROM goals) AND Timestamp >= {from} AND Timestamp < {to} GROUP BY GoalId")
             .ToListAsync(ct);
-        var active = await db.Database.SqlQuery<int>(
-                $"SELECT COUNT(DISTINCT ProfileId) AS Value FROM events WHERE Timestamp >= {from} AND Timestamp < {to}")
-            .SingleAsync(ct);
+        await activity.ReadyAsync(period.Zone);
+        var active = activity.Count(period, days, null, null, null)?.Profiles.Count
+            ?? await db.Database.SqlQuery<int>($"SELECT COUNT(DISTINCT ProfileId) AS Value FROM events WHERE Timestamp >= {from} AND Timestamp < {to}").SingleAsync(ct);
 
-        var result = new Dictionary<Guid, GoalSummary>();
-        foreach (var goal in completionDays.Select(c => c.GoalId).Concat(conversions.Select(c => c.GoalId)).Distinct())
+        var series = new Dictionary<Guid, int[]>();
+        foreach (var count in completionSlots)
         {
-            var series = new int[days];
-            foreach (var day in completionDays.Where(c => c.GoalId == goal && c.Day >= 0 && c.Day < days))
+            if (!series.TryGetValue(count.GoalId, out var perDay))
             {
-                series[day.Day] = day.Count;
+                series[count.GoalId] = perDay = new int[days.Length];
             }
-            result[goal] = new GoalSummary(series.Sum(), conversions.FirstOrDefault(c => c.GoalId == goal)?.Count ?? 0, series);
+            var day = Buckets.IndexOf(days, from + count.Slot * slot);
+            if (day >= 0)
+            {
+                perDay[day] += count.Count;
+            }
         }
+        var converted = conversions.ToDictionary(c => c.GoalId, c => c.Count);
+        var result = series.Keys.Union(converted.Keys).ToDictionary(goal => goal, goal =>
+        {
+            var perDay = series.GetValueOrDefault(goal) ?? new int[days.Length];
+            return new GoalSummary(perDay.Sum(), converted.GetValueOrDefault(goal), perDay);
+        });
         return (result, active);
     }
 
-    private sealed record GoalDayCount(Guid GoalId, int Day, int Count);
+    private sealed record GoalSlotCount(Guid GoalId, long Slot, int Count);
 
     private sealed record GoalCount(Guid GoalId, int Count);
 }

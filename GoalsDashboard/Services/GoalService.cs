@@ -32,7 +32,8 @@ public sealed record GoalListItem(
 public sealed record GoalName(Guid Id, string Name, GoalStatus Status);
 
 /// <summary>The goal use cases shared by the dashboard and the API.</summary>
-public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, BackfillQueue backfill, Workspace workspace)
+public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, BackfillQueue backfill, Workspace workspace,
+    ActivityIndex activity)
 {
     public int MaxActiveGoals => configuration.GetValue("Goals:MaxActive", 100);
 
@@ -51,7 +52,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
         var goals = await db.Goals.AsNoTracking().Include(g => g.CampaignLinks).OrderBy(g => g.CreatedAt).ToListAsync(ct);
         var campaignKeys = await db.Campaigns.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Key, ct);
         var period = Period.LastDays(30, clock.GetUtcNow(), workspace.TimeZone);
-        var (summaries, active) = await GoalSummaries.LoadAsync(db, period, ct);
+        var (summaries, active) = await GoalSummaries.LoadAsync(db, period, activity, ct);
         var empty = new GoalSummary(0, 0, new int[period.Days]);
         return goals.Select(g =>
             {
