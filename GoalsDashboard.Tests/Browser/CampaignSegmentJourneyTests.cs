@@ -93,6 +93,8 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
         var goal = await browser.Factory.QueryAsync(db => db.Goals.AsNoTracking().SingleAsync(g => g.Name == "First Purchase Made"));
         var expected = await browser.Factory.Services.GetRequiredService<SegmentService>()
             .CountMembersAsync([SegmentCondition.Property("plan", Operator.Equals, "pro"), new SegmentCondition(SegmentField.FirstChannel, null, Operator.NotEquals, "paid_search")]);
+        var negated = await browser.Factory.Services.GetRequiredService<SegmentService>()
+            .CountMembersAsync([SegmentCondition.Property("plan", Operator.Equals, "pro"), new SegmentCondition(SegmentField.FirstChannel, null, Operator.NotEquals, "paid_search", Negate: true)]);
         var page = await browser.NewPageAsync();
         try
         {
@@ -112,6 +114,14 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             var value = BrowserFixture.Input(second, "segment-value");
             await value.FillAsync("paid_search");
             await value.PressAsync("Tab");
+            await Assertions.Expect(page.Locator("[data-testid=segment-count]")).ToHaveTextAsync($"{expected:N0} profiles match now");
+            // Negating the second test turns "first channel is not paid_search" around, and back.
+            var negate = second.Locator("[data-testid=segment-negate] input, input[data-testid=segment-negate]");
+            await negate.CheckAsync();
+            await Assertions.Expect(page.Locator("[data-testid=segment-preview]")).ToContainTextAsync("not (first channel");
+            await Assertions.Expect(page.Locator("[data-testid=segment-count]")).ToHaveTextAsync(
+                negated == 1 ? "1 profile match now" : $"{negated:N0} profiles match now");
+            await negate.UncheckAsync();
             await Assertions.Expect(page.Locator("[data-testid=segment-count]")).ToHaveTextAsync($"{expected:N0} profiles match now");
             await BrowserFixture.ShotAsync(page, "segment-editor-1366.png");
             await page.Locator("[data-testid=save-segment]").ClickAsync();
