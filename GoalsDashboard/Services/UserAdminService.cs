@@ -11,7 +11,7 @@ public sealed record UserInfo(string Id, string Email, string? DisplayName, stri
 /// People and their roles, for Admins. Uses a scope of its own per call so that a long-lived
 /// Blazor circuit never holds a stale Identity context.
 /// </summary>
-public sealed class UserAdminService(IServiceScopeFactory scopes)
+public sealed class UserAdminService(IServiceScopeFactory scopes, TimeProvider clock)
 {
     public async Task<IReadOnlyList<UserInfo>> ListAsync(CancellationToken ct = default)
     {
@@ -22,7 +22,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes)
                             select new { ur.UserId, r.Name }).ToListAsync(ct);
         var byUser = roleOf.GroupBy(x => x.UserId).ToDictionary(g => g.Key, g => Strongest(g.Select(x => x.Name!)));
         var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         return users.Select(u => new UserInfo(u.Id, u.Email ?? u.UserName ?? "", u.DisplayName,
             byUser.GetValueOrDefault(u.Id, AppRoles.Viewer), u.LockoutEnd > now)).ToList();
     }
