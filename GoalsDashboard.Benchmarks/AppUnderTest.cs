@@ -73,7 +73,7 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
         throw new TimeoutException("The app did not answer /health.");
     }
 
-    public async Task CreateGoalsAsync(IEnumerable<string> goals)
+    public async Task CreateGoalsAsync(IEnumerable<string> goals, TimeSpan? evaluated = null)
     {
         foreach (var goal in goals)
         {
@@ -83,7 +83,7 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
                 throw new InvalidOperationException($"Creating a goal answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             }
         }
-        await WaitUntilAsync("SELECT COUNT(*) FROM goals WHERE EvaluatedVersion < Version", 0, TimeSpan.FromMinutes(1));
+        await WaitUntilAsync("SELECT COUNT(*) FROM goals WHERE EvaluatedVersion < Version", 0, evaluated ?? TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Posts every event in batches of 1000 from parallel senders; then waits for the live evaluation queue to empty.</summary>

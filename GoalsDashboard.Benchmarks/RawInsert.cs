@@ -31,6 +31,13 @@ internal static class RawInsert
         }
 
         var stopwatch = Stopwatch.StartNew();
+        await InsertEventsAsync(connection, data);
+        return stopwatch.Elapsed;
+    }
+
+    /// <summary>The events through one prepared command, 1,000 per transaction; profile ids are the generated index + 1.</summary>
+    public static async Task InsertEventsAsync(SqliteConnection connection, EventData data)
+    {
         await using var insert = connection.CreateCommand();
         insert.CommandText = "INSERT INTO events (ProfileId, EventId, Name, Timestamp, ReceivedAt, Site, Path, Channel, RevenueAmount, RevenueCurrency) VALUES ($p,$id,$n,$t,$r,$s,$path,$c,$rev,$cur)";
         var p = new[] { "$p", "$id", "$n", "$t", "$r", "$s", "$path", "$c", "$rev", "$cur" }.Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
@@ -58,10 +65,9 @@ internal static class RawInsert
             }
             await tx.CommitAsync();
         }
-        return stopwatch.Elapsed;
     }
 
-    private static async Task Exec(SqliteConnection connection, string sql)
+    public static async Task Exec(SqliteConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
