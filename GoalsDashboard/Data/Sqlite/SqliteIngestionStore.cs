@@ -155,33 +155,132 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var derived = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
-        foreach (var goalId in goalIds)
+        var fresh = results.ToDictionary(r => (Goal: GoalKey(r.GoalId), r.ProfileId), r => StoredForm(r.Result));
+        IEnumerable<(string Goal, long ProfileId)> write;
+        if (profileIds is null)
         {
-            await using var delete = connection.CreateCommand();
-            delete.Transaction = tx;
-            var profileFilter = profileIds is null ? "" : $" AND ProfileId IN ({string.Join(',', profileIds)})";
-            delete.CommandText = $"DELETE FROM completions WHERE GoalId = $g{profileFilter}; DELETE FROM conversions WHERE GoalId = $g AND {derived}{profileFilter};";
-            delete.Parameters.AddWithValue("$g", goalId.ToString().ToUpperInvariant());
-            await delete.ExecuteNonQueryAsync(ct);
+            foreach (var goalId in goalIds)
+            {
+                await using var delete = connection.CreateCommand();
+                delete.Transaction = tx;
+                delete.CommandText = $"DELETE FROM completions WHERE GoalId = $g; DELETE FROM conversions WHERE GoalId = $g AND {DerivedSources};";
+                delete.Parameters.AddWithValue("$g", GoalKey(goalId));
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+            write = fresh.Keys;
+        }
+        else
+        {
+            // Live evaluation re-evaluates every goal for each touched profile, and most results do not
+            // change: only the pairs whose stored rows differ are rewritten (each write updates several indexes).
+            var stored = await StoredResultsAsync(connection, tx, goalIds.Select(GoalKey).ToHashSet(StringComparer.Ordinal), profileIds, ct);
+            var changed = stored.Keys.Union(fresh.Keys)
+                .Where(pair => !Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair)))
+                .ToList();
+            await InsertAsync(connection, tx, changed,
+                $"DELETE FROM completions WHERE GoalId = $0 AND ProfileId = $1; DELETE FROM conversions WHERE GoalId = $0 AND ProfileId = $1 AND {DerivedSources};",
+                pair => [pair.Goal, pair.ProfileId], ct);
+            write = changed;
         }
 
-        var completions = results.Where(r => r.Result.Completion is not null).ToList();
-        await InsertAsync(connection, tx, completions,
+        var rows = write.Where(fresh.ContainsKey).Select(pair => (pair.Goal, pair.ProfileId, Result: fresh[pair])).ToList();
+        await InsertAsync(connection, tx, rows.Where(r => r.Result.Completion is not null).ToList(),
             "INSERT INTO completions (GoalId, ProfileId, CompletedAt, TriggerEventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6)",
-            r => [r.GoalId.ToString().ToUpperInvariant(), r.ProfileId, Millis(r.Result.Completion!.CompletedAt), r.Result.Completion.TriggerEventId,
-                  r.Result.Completion.Channel, r.Result.Completion.Site, r.Result.Completion.Value is { } v ? (double)v : null], ct);
-
-        var conversions = results.SelectMany(r => r.Result.Conversions
-                .Where(c => c.Source is ConversionSource.Event or ConversionSource.Completion)
-                .Select(c => (r.GoalId, r.ProfileId, Conversion: c)))
-            .ToList();
-        await InsertAsync(connection, tx, conversions,
+            r => [r.Goal, r.ProfileId, r.Result.Completion!.Value.At, r.Result.Completion.Value.Trigger, r.Result.Completion.Value.Channel,
+                  r.Result.Completion.Value.Site, r.Result.Completion.Value.Value], ct);
+        await InsertAsync(connection, tx, rows.SelectMany(r => r.Result.Conversions.Select(c => (r.Goal, r.ProfileId, Conversion: c))).ToList(),
             "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7)",
-            c => [c.GoalId.ToString().ToUpperInvariant(), c.ProfileId, Millis(c.Conversion.Timestamp), (int)c.Conversion.Source, c.Conversion.EventId,
-                  c.Conversion.Channel, c.Conversion.Site, c.Conversion.Value is { } v ? (double)v : null], ct);
+            c => [c.Goal, c.ProfileId, c.Conversion.At, c.Conversion.Source, c.Conversion.EventId, c.Conversion.Channel, c.Conversion.Site, c.Conversion.Value], ct);
         await tx.CommitAsync(ct);
     }
+
+    private static readonly string DerivedSources = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
+
+    // EF Core's SQLite provider stores Guids as upper-case text.
+    private static string GoalKey(Guid goalId) => goalId.ToString().ToUpperInvariant();
+
+    private readonly record struct CompletionRow(long At, long? Trigger, string? Channel, string? Site, double? Value);
+
+    private readonly record struct ConversionRow(long At, int Source, long? EventId, string? Channel, string? Site, double? Value);
+
+    /// <summary>A goal's results for one profile as the tables hold them (event-derived conversions only; recorded ones are inputs).</summary>
+    private sealed record StoredResult(CompletionRow? Completion, List<ConversionRow> Conversions);
+
+    private static StoredResult StoredForm(EvaluationResult result) => new(
+        result.Completion is { } c ? new CompletionRow(Millis(c.CompletedAt)!.Value, c.TriggerEventId, c.Channel, c.Site, c.Value is { } v ? (double)v : null) : null,
+        result.Conversions.Where(c => c.Source is ConversionSource.Event or ConversionSource.Completion)
+            .Select(c => new ConversionRow(Millis(c.Timestamp)!.Value, (int)c.Source, c.EventId, c.Channel, c.Site, c.Value is { } v ? (double)v : null))
+            .ToList());
+
+    private static bool Same(StoredResult? stored, StoredResult? fresh)
+    {
+        var (a, b) = (stored ?? Nothing, fresh ?? Nothing);
+        if (a.Completion != b.Completion || a.Conversions.Count != b.Conversions.Count)
+        {
+            return false;
+        }
+        var counts = a.Conversions.CountBy(c => c).ToDictionary();
+        foreach (var conversion in b.Conversions)
+        {
+            if (counts.GetValueOrDefault(conversion) == 0)
+            {
+                return false;
+            }
+            counts[conversion]--;
+        }
+        return true;
+    }
+
+    private static readonly StoredResult Nothing = new(null, []);
+
+    private static async Task<Dictionary<(string Goal, long ProfileId), StoredResult>> StoredResultsAsync(SqliteConnection connection, SqliteTransaction tx,
+        HashSet<string> goals, IReadOnlyCollection<long> profileIds, CancellationToken ct)
+    {
+        var result = new Dictionary<(string, long), StoredResult>();
+        StoredResult Of(string goal, long profile) =>
+            result.TryGetValue((goal, profile), out var r) ? r : result[(goal, profile)] = new StoredResult(null, []);
+        var ids = string.Join(',', profileIds);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = $"SELECT GoalId, ProfileId, CompletedAt, TriggerEventId, Channel, Site, Value FROM completions WHERE ProfileId IN ({ids})";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var goal = reader.GetString(0);
+                if (goals.Contains(goal))
+                {
+                    var profile = reader.GetInt64(1);
+                    result[(goal, profile)] = Of(goal, profile) with
+                    {
+                        Completion = new CompletionRow(reader.GetInt64(2), NullableLong(reader, 3), NullableString(reader, 4), NullableString(reader, 5), NullableDouble(reader, 6)),
+                    };
+                }
+            }
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = $"SELECT GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value FROM conversions WHERE ProfileId IN ({ids}) AND {DerivedSources}";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var goal = reader.GetString(0);
+                if (goals.Contains(goal))
+                {
+                    Of(goal, reader.GetInt64(1)).Conversions.Add(new ConversionRow(reader.GetInt64(2), reader.GetInt32(3), NullableLong(reader, 4),
+                        NullableString(reader, 5), NullableString(reader, 6), NullableDouble(reader, 7)));
+                }
+            }
+        }
+        return result;
+    }
+
+    private static long? NullableLong(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     /// <summary>One prepared command, re-bound per row: the fastest way SQLite takes many rows.</summary>
     private static async Task InsertAsync<T>(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<T> rows,
