@@ -91,16 +91,12 @@ public sealed partial class AnalyticsService
     public async Task<IReadOnlyList<GoalStats>> CompareAsync(IReadOnlyList<Guid> goalIds, AnalyticsQuery query, CancellationToken ct = default)
     {
         var context = await ContextAsync(query, withBreakdowns: false, ct);
-        var result = new List<GoalStats>();
-        foreach (var id in goalIds.Distinct())
-        {
-            if (await GoalAsync(id, ct) is { } goal)
-            {
-                var facts = await FactsAsync(goal, context, withBreakdowns: false, ct);
-                result.Add(GoalFigures.Compute(query, context.Buckets, context.Activity, context.Scope, facts, null, null));
-            }
-        }
-        return result;
+        // Each goal's rows are an independent read on a connection of its own: they run side by side.
+        var stats = await Task.WhenAll(goalIds.Distinct().Select(async id =>
+            await GoalAsync(id, ct) is { } goal
+                ? GoalFigures.Compute(query, context.Buckets, context.Activity, context.Scope, await FactsAsync(goal, context, withBreakdowns: false, ct), null, null)
+                : null));
+        return stats.OfType<GoalStats>().ToList();
     }
 
     /// <summary>The period's completions under the filters, newest first, one page of them, with the total.</summary>
