@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using GoalsDashboard.Api;
 using GoalsDashboard.Tests.TestInfrastructure;
 
 namespace GoalsDashboard.Tests.Api;
@@ -50,5 +51,49 @@ public class ApiDocumentTests(SeededAppFixture fixture) : IClassFixture<SeededAp
         Assert.All(paths.Select(p => p.Key), p => Assert.StartsWith("/api/v1/", p));
         Assert.Contains("422", paths["/api/v1/events"]!["post"]!["responses"]!.AsObject().Select(r => r.Key));
         Assert.Contains("404", paths["/api/v1/goals/{id}/stats"]!["get"]!["responses"]!.AsObject().Select(r => r.Key));
+        // Bodies are shown by example.
+        Assert.Equal("p-42", (string)paths["/api/v1/events"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]![0]!["profile_id"]!);
+        Assert.NotNull(paths["/api/v1/funnels"]!["post"]!["requestBody"]);
+    }
+}
+
+/// <summary>The document's request examples are real requests: each one is accepted by its endpoint.</summary>
+public class ApiExampleTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixture>
+{
+    [Fact]
+    public async Task EveryExampleInTheDocument_IsAcceptedByItsEndpoint()
+    {
+        using var client = fixture.Factory.ApiClient();
+        async Task<JsonNode> SendAsync(HttpMethod method, string url, string json, HttpStatusCode expected)
+        {
+            using var request = new HttpRequestMessage(method, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            using var response = await client.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == expected, $"{method} {url} answered {(int)response.StatusCode}: {body}");
+            return body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!;
+        }
+
+        await SendAsync(HttpMethod.Post, "/api/v1/campaigns", ApiExamples.Campaign, HttpStatusCode.Created);
+        await SendAsync(HttpMethod.Put, "/api/v1/campaigns/spring-sale", ApiExamples.Campaign, HttpStatusCode.OK);
+        var events = await SendAsync(HttpMethod.Post, "/api/v1/events", ApiExamples.Events, HttpStatusCode.Accepted);
+        Assert.Equal(2, (int)events["accepted"]!);
+        await SendAsync(HttpMethod.Post, "/api/v1/profiles/p-42/properties", ApiExamples.Properties, HttpStatusCode.Accepted);
+        await SendAsync(HttpMethod.Post, "/api/v1/campaigns/spring-sale/audience", ApiExamples.Audience, HttpStatusCode.Accepted);
+        var tracked = await SendAsync(HttpMethod.Post, "/api/v1/conversions", ApiExamples.Conversion, HttpStatusCode.Created);
+        var trackedId = (string)tracked["goal_id"]!;
+        await SendAsync(HttpMethod.Post, $"/api/v1/goals/{trackedId}/matches", ApiExamples.Match, HttpStatusCode.Created);
+
+        var goal = await SendAsync(HttpMethod.Post, "/api/v1/goals", ApiExamples.Goal, HttpStatusCode.Created);
+        var goalId = (string)goal["id"]!;
+        await SendAsync(HttpMethod.Put, $"/api/v1/goals/{goalId}", ApiExamples.Goal, HttpStatusCode.OK);
+        var patched = await SendAsync(HttpMethod.Patch, $"/api/v1/goals/{goalId}", ApiExamples.GoalPatch, HttpStatusCode.OK);
+        Assert.Equal(7.5, (double)patched["target_rate"]!);
+
+        var segment = await SendAsync(HttpMethod.Post, "/api/v1/segments", ApiExamples.Segment, HttpStatusCode.Created);
+        await SendAsync(HttpMethod.Put, $"/api/v1/segments/{(int)segment["id"]!}", ApiExamples.Segment, HttpStatusCode.OK);
+
+        var funnelJson = ApiExamples.Funnel.Replace(ApiExamples.FirstGoalId, goalId).Replace(ApiExamples.SecondGoalId, trackedId);
+        var funnel = await SendAsync(HttpMethod.Post, "/api/v1/funnels", funnelJson, HttpStatusCode.Created);
+        await SendAsync(HttpMethod.Put, $"/api/v1/funnels/{(int)funnel["id"]!}", funnelJson, HttpStatusCode.OK);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -44,6 +45,14 @@ public static class ApiDocument
             {
                 return Task.CompletedTask;
             }
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestExample>().FirstOrDefault() is { } example)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Example = JsonNode.Parse(example.Json) } },
+                };
+            }
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(TokenScheme, context.Document)] = [] });
             operation.Description = $"Requires a token with the `{scope}` scope.";
@@ -54,6 +63,11 @@ public static class ApiDocument
             return Task.CompletedTask;
         });
     });
+
+    /// <summary>The request body the document shows for an endpoint (one of <see cref="ApiExamples"/>).</summary>
+    public static RouteHandlerBuilder WithExample(this RouteHandlerBuilder endpoint, string json) => endpoint.WithMetadata(new RequestExample(json));
+
+    private sealed record RequestExample(string Json);
 
     /// <summary>A summary and the statuses an endpoint answers with besides 401/403/429 (added for every endpoint that needs a token).</summary>
     public static RouteHandlerBuilder Documented(this RouteHandlerBuilder endpoint, string summary, params int[] statuses)

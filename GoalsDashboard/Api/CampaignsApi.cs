@@ -19,13 +19,16 @@ public static class CampaignsApi
         campaigns.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
             .Documented("Lists campaigns with their audience size and linked goals", 200);
         campaigns.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Creates a campaign; its audience is built from the stored events carrying its key", 201, 400, 422);
+            .Documented("Creates a campaign; its audience is built from the stored events carrying its key", 201, 400, 422)
+            .WithExample(ApiExamples.Campaign);
         campaigns.MapGet("/{key}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
             .Documented("Gets one campaign by key", 200, 404);
         campaigns.MapPut("/{key}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Replaces a campaign (the key is locked once events carry it)", 200, 400, 404, 422);
+            .Documented("Replaces a campaign (the key is locked once events carry it)", 200, 400, 404, 422)
+            .WithExample(ApiExamples.Campaign);
         campaigns.MapPost("/{key}/audience", ImportAudienceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Imports audience entries (up to 10,000; all or nothing)", 202, 400, 404, 422);
+            .Documented("Imports audience entries (up to 10,000; all or nothing)", 202, 400, 404, 422)
+            .WithExample(ApiExamples.Audience);
         return api;
     }
 

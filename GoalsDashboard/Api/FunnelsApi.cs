@@ -18,11 +18,13 @@ public static class FunnelsApi
         funnels.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
             .Documented("Lists funnels", 200);
         funnels.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Creates a funnel of 2 to 12 goals", 201, 400, 422);
+            .Documented("Creates a funnel of 2 to 12 goals", 201, 400, 422)
+            .WithExample(ApiExamples.Funnel);
         funnels.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
             .Documented("Gets one funnel", 200, 404);
         funnels.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Replaces a funnel", 200, 400, 404, 422);
+            .Documented("Replaces a funnel", 200, 400, 404, 422)
+            .WithExample(ApiExamples.Funnel);
         funnels.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
             .Documented("Deletes a funnel", 204, 404);
         funnels.MapGet("/{id:int}/stats", StatsAsync).RequireAuthorization(ApiScopes.GoalsRead)

@@ -18,15 +18,18 @@ public static class GoalsApi
         goals.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
             .Documented("Lists goals, paged", 200, 422);
         goals.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Creates a goal, or several (an array), or upserts by name", 200, 201, 400, 409, 422);
+            .Documented("Creates a goal, or up to 8 (an array); an active goal with the same definition is returned instead of a duplicate", 201, 400, 422)
+            .WithExample(ApiExamples.Goal);
         goals.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
             .Documented("Gets one goal, with its version as the ETag", 200, 404);
         goals.MapPut("/{id:guid}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Replaces a goal (If-Match with the ETag guards against lost updates)", 200, 400, 404, 409, 422);
+            .Documented("Replaces a goal (If-Match with the ETag guards against lost updates)", 200, 400, 404, 409, 422)
+            .WithExample(ApiExamples.Goal);
         goals.MapPatch("/{id:guid}", PatchAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Changes some fields of a goal (JSON merge patch)", 200, 400, 404, 409, 422);
+            .Documented("Changes some fields of a goal (JSON merge patch)", 200, 400, 404, 409, 422)
+            .WithExample(ApiExamples.GoalPatch);
         goals.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Archives a goal, or deletes it with permanent=true", 204, 404);
+            .Documented("Archives a goal (200 with the goal), or deletes it with permanent=true and an admin token (204)", 200, 204, 404);
         return api;
     }
 

@@ -12,13 +12,17 @@ public static class IngestionApi
     public static RouteGroupBuilder MapIngestionEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/events", IngestEventsAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
-            .Documented("Tracks one event or a batch of up to 1,000 (all or nothing; repeated event ids are skipped)", 202, 400, 413, 422);
+            .Documented("Tracks one event or a batch of up to 1,000 (all or nothing; repeated event ids are skipped)", 202, 400, 413, 422)
+            .WithExample(ApiExamples.Events);
         api.MapPost("/profiles/{profile_id}/properties", SetPropertiesAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
-            .Documented("Sets a profile's properties at a moment", 202, 400, 413, 422);
+            .Documented("Sets a profile's properties at a moment", 202, 400, 413, 422)
+            .WithExample(ApiExamples.Properties);
         api.MapPost("/conversions", RecordConversionAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
-            .Documented("Records a conversion of a goal by name (a tracked-conversion goal is created when missing)", 202, 400, 422);
+            .Documented("Records a conversion of a goal by name (a tracked-conversion goal is created when missing)", 201, 400, 422)
+            .WithExample(ApiExamples.Conversion);
         api.MapPost("/goals/{id:guid}/matches", MatchAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
-            .Documented("Records an offline match, linked to the profile's most recent activity before it", 202, 400, 404, 422);
+            .Documented("Records an offline match, linked to the profile's most recent activity before it", 201, 400, 404, 422)
+            .WithExample(ApiExamples.Match);
         return api;
     }
 

@@ -16,11 +16,13 @@ public static class SegmentsApi
         segments.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
             .Documented("Lists segments with their member counts", 200);
         segments.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Creates a segment", 201, 400, 422);
+            .Documented("Creates a segment", 201, 400, 422)
+            .WithExample(ApiExamples.Segment);
         segments.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
             .Documented("Gets one segment", 200, 404);
         segments.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Replaces a segment", 200, 400, 404, 422);
+            .Documented("Replaces a segment", 200, 400, 404, 422)
+            .WithExample(ApiExamples.Segment);
         segments.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
             .Documented("Deletes a segment", 204, 404);
         return api;
