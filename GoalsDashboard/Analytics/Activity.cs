@@ -17,6 +17,7 @@ public sealed class Activity
 
     private readonly Bucket[] _buckets;
     private readonly Func<long, bool>? _include;
+    private readonly HashSet<long>? _profiles;
     private HashSet<long>[]? _byBucket;
     private Dictionary<string, HashSet<long>>? _byChannel = new(StringComparer.Ordinal);
     private Dictionary<string, HashSet<long>>? _bySite = new(StringComparer.Ordinal);
@@ -32,15 +33,13 @@ public sealed class Activity
         Profiles = new HashProfileSet(_profiles);
     }
 
+    /// <summary>Counted already (by <see cref="DailyActivity"/>): nothing more is added.</summary>
     internal Activity(IProfileSet profiles, int[] bucketCounts, Dictionary<string, int> channelCounts, Dictionary<string, int> siteCounts)
     {
         _buckets = [];
-        _profiles = null;
         (_byBucket, _byChannel, _bySite) = (null, null, null);
         (Profiles, BucketCounts, ChannelCounts, SiteCounts) = (profiles, bucketCounts, channelCounts, siteCounts);
     }
-
-    private readonly HashSet<long>? _profiles;
 
     public IProfileSet Profiles { get; }
 
@@ -49,7 +48,6 @@ public sealed class Activity
     public Dictionary<string, int> ChannelCounts { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, int> SiteCounts { get; } = new(StringComparer.Ordinal);
-
 
     public void Add(ActivityFact fact)
     {

@@ -102,7 +102,7 @@ internal sealed class CompactProfileSet
         }
     }
 
-    /// <summary>Calls <paramref name="visit"/> once per id.</summary>
+    /// <summary>Hands every id to <paramref name="visitor"/> once.</summary>
     public void ForEach<TVisitor>(ref TVisitor visitor) where TVisitor : struct, IIdVisitor
     {
         var sorted = _sorted.AsSpan(0, _count);
