@@ -107,10 +107,29 @@ public class ActivityIndexTests
         Assert.Null(index.Count(period, Buckets.For(period, TrendInterval.Day), null, null, null));
     }
 
+    [Fact]
+    public async Task AFailedBuild_LeavesCountingToTheScan_AndIsTriedAgain()
+    {
+        var store = new ScanOnlyStore([new(1, 0, null, null)]) { FailNext = true };
+        var index = new ActivityIndex(store, NullLogger<ActivityIndex>.Instance);
+        Assert.Null(await index.ReadyAsync(TimeZoneInfo.Utc));
+        var period = new Period(new DateOnly(1970, 1, 1), new DateOnly(1970, 1, 1), TimeZoneInfo.Utc);
+        Assert.Null(index.Count(period, Buckets.For(period, TrendInterval.Day), null, null, null));
+        Assert.NotNull(await index.ReadyAsync(TimeZoneInfo.Utc));
+        Assert.Equal(1, index.Count(period, Buckets.For(period, TrendInterval.Day), null, null, null)!.Profiles.Count);
+    }
+
     private sealed class ScanOnlyStore(List<ActivityFact> facts) : IAnalyticsStore
     {
+        public bool FailNext { get; set; }
+
         public Task ScanActivityAsync(long startMs, long endMs, string? site, string? channel, Action<ActivityFact> visit, CancellationToken ct = default)
         {
+            if (FailNext)
+            {
+                FailNext = false;
+                throw new InvalidOperationException("the database is gone");
+            }
             foreach (var fact in facts.Where(f => f.At >= startMs && f.At < endMs).ToList())
             {
                 visit(fact);

@@ -26,7 +26,7 @@ public sealed class ActivityIndex(IAnalyticsStore store, ILogger<ActivityIndex> 
     {
         lock (_gate)
         {
-            if (_build is null || _zoneId != zone.Id || _build.IsFaulted || _build.IsCanceled)
+            if (_build is null || _zoneId != zone.Id)
             {
                 _zoneId = zone.Id;
                 _days = null;
@@ -71,7 +71,23 @@ public sealed class ActivityIndex(IAnalyticsStore store, ILogger<ActivityIndex> 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var days = new DailyActivity(zone);
         var fits = true;
-        await store.ScanActivityAsync(long.MinValue, long.MaxValue, null, null, fact => fits = days.Add(fact) && fits);
+        try
+        {
+            await store.ScanActivityAsync(long.MinValue, long.MaxValue, null, null, fact => fits = days.Add(fact) && fits);
+        }
+        catch (Exception ex)
+        {
+            // Analytics count from the events meanwhile; the next request tries again.
+            logger.LogError(ex, "Building the daily activity index failed");
+            lock (_gate)
+            {
+                if (_generation == generation)
+                {
+                    (_build, _storedWhileBuilding) = (null, null);
+                }
+            }
+            return null;
+        }
         lock (_gate)
         {
             if (_generation != generation)
