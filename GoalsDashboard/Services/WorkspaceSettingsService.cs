@@ -1,3 +1,4 @@
+using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
 using GoalsDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ namespace GoalsDashboard.Services;
 public sealed record SiteItem(string Key, string? Label, DateTimeOffset FirstSeenAt, long Events);
 
 /// <summary>Settings → Sites and time zone: the stored workspace settings.</summary>
-public sealed class WorkspaceSettingsService(IDbContextFactory<AppDbContext> dbFactory, Workspace workspace, AnalyticsService analytics,
+public sealed class WorkspaceSettingsService(IDbContextFactory<AppDbContext> dbFactory, Workspace workspace, AnalyticsService analytics, ActivityIndex activity,
     ILogger<WorkspaceSettingsService> logger)
 {
     public const string TimeZoneKey = "time_zone";
@@ -64,6 +65,8 @@ public sealed class WorkspaceSettingsService(IDbContextFactory<AppDbContext> dbF
         }
         await db.SaveChangesAsync(ct);
         workspace.Choose(zone);
+        // Days are counted in the new zone from now on: start re-dividing the activity at once.
+        _ = activity.ReadyAsync(workspace.TimeZone);
         analytics.Invalidate();
     }
 
