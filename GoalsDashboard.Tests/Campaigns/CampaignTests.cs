@@ -247,6 +247,42 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     }
 
     [Fact]
+    public async Task LinkingInTheDashboard_GivesTheGoalANewETag_WithoutReEvaluatingIt()
+    {
+        using var client = Factory.ApiClient();
+        using var goalResponse = await client.PostJsonAsync("/api/v1/goals",
+            $$"""{"name":"{{HttpJson.Unique("Etag link")}}","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"{{HttpJson.Unique("e")}}"}]}]}""");
+        var goalId = Guid.Parse((string)(await goalResponse.JsonAsync())["id"]!);
+        var key = HttpJson.Unique("etag");
+        using var created = await client.PostJsonAsync("/api/v1/campaigns", $$"""{"name":"ETag","key":"{{key}}","channel":"email"}""");
+        var campaignId = (int)(await created.JsonAsync())["id"]!;
+        await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.Goals.AsNoTracking().SingleAsync(g => g.Id == goalId)), g => !g.IsEvaluating);
+        using var before = await client.GetAsync($"/api/v1/goals/{goalId}");
+        var staleTag = before.Headers.ETag!.Tag;
+        var body = await before.Content.ReadAsStringAsync();
+
+        await Campaigns.SetLinkAsync(goalId, campaignId, linked: true);
+
+        using var after = await client.GetAsync($"/api/v1/goals/{goalId}");
+        Assert.NotEqual(staleTag, after.Headers.ETag!.Tag);
+        var goal = await Factory.QueryAsync(db => db.Goals.AsNoTracking().SingleAsync(g => g.Id == goalId));
+        Assert.False(goal.IsEvaluating, "a link is not part of the definition: the results stay current");
+        // An integrator replacing the goal from what it read before the link is told, instead of dropping the link.
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/goals/{goalId}") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        put.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(staleTag));
+        using var conflict = await client.SendAsync(put);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Equal([key], (await (await client.GetAsync($"/api/v1/goals/{goalId}")).JsonAsync())["campaigns"]!.AsArray().Select(k => (string?)k));
+
+        // Deleting the campaign drops the link: a new version again.
+        var linkedTag = after.Headers.ETag!.Tag;
+        await Campaigns.DeleteAsync(campaignId);
+        using var deleted = await client.GetAsync($"/api/v1/goals/{goalId}");
+        Assert.NotEqual(linkedTag, deleted.Headers.ETag!.Tag);
+        Assert.Empty((await deleted.JsonAsync())["campaigns"]!.AsArray());
+    }
+
+    [Fact]
     public async Task ReadingNeedsGoalsRead_ChangingNeedsGoalsWrite()
     {
         using var reader = Factory.ApiClient(await Factory.CreateTokenAsync(false, ApiScopes.GoalsRead));

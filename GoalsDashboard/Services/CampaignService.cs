@@ -14,7 +14,8 @@ public sealed record LinkedGoal(Guid Id, string Name, GoalStatus Status, double?
 public sealed record AudienceImportRow(string? ProfileId, DateTimeOffset? EnteredAt);
 
 /// <summary>Campaigns, their audiences and their links to goals, shared by the dashboard and the API.</summary>
-public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, IIngestionStore store, AnalyticsService analytics, TimeProvider clock)
+public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, IIngestionStore store, AnalyticsService analytics, TimeProvider clock,
+    BackfillQueue backfill)
 {
     public async Task<IReadOnlyList<CampaignListItem>> ListAsync(CancellationToken ct = default)
     {
@@ -117,6 +118,7 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
         if (keyChanged)
         {
             await store.RebuildAudienceFromEventsAsync(campaign.Id, campaign.Key, ct);
+            await NewVersionOfLinkedGoalsAsync(db, campaign.Id, ct);
         }
         analytics.Invalidate();
         return campaign;
@@ -127,6 +129,7 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new KeyNotFoundException($"There is no campaign {id}.");
+        await NewVersionOfLinkedGoalsAsync(db, id, ct);
         db.Campaigns.Remove(campaign);
         await db.SaveChangesAsync(ct);
         analytics.Invalidate();
@@ -194,15 +197,42 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
             throw new KeyNotFoundException($"There is no campaign {campaignId}.");
         }
         var existing = await db.GoalCampaigns.FirstOrDefaultAsync(l => l.GoalId == goalId && l.CampaignId == campaignId, ct);
-        if (linked && existing is null)
+        if (linked == existing is not null)
+        {
+            return;
+        }
+        if (linked)
         {
             db.GoalCampaigns.Add(new GoalCampaign { GoalId = goalId, CampaignId = campaignId });
         }
-        else if (!linked && existing is not null)
+        else
         {
-            db.GoalCampaigns.Remove(existing);
+            db.GoalCampaigns.Remove(existing!);
         }
         await db.SaveChangesAsync(ct);
+        await NewVersionAsync(db, [goalId], ct);
+    }
+
+    private async Task NewVersionOfLinkedGoalsAsync(AppDbContext db, int campaignId, CancellationToken ct) =>
+        await NewVersionAsync(db, await db.GoalCampaigns.Where(l => l.CampaignId == campaignId).Select(l => l.GoalId).ToListAsync(ct), ct);
+
+    /// <summary>
+    /// A goal's campaign keys are part of it as the API returns it, so a change to them is a new version
+    /// (a new ETag: a client holding the old one gets 409 rather than overwriting the links). They are not
+    /// part of its definition: a goal whose results were up to date stays so; one still being evaluated
+    /// is evaluated again for the new version.
+    /// </summary>
+    private async Task NewVersionAsync(AppDbContext db, IReadOnlyCollection<Guid> goalIds, CancellationToken ct)
+    {
+        if (goalIds.Count == 0)
+        {
+            return;
+        }
+        await db.Goals.Where(g => goalIds.Contains(g.Id) && g.EvaluatedVersion >= g.Version)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.Version, g => g.Version + 1).SetProperty(g => g.EvaluatedVersion, g => g.Version + 1), ct);
+        var behind = await db.Goals.Where(g => goalIds.Contains(g.Id) && g.EvaluatedVersion < g.Version).Select(g => g.Id).ToListAsync(ct);
+        await db.Goals.Where(g => behind.Contains(g.Id)).ExecuteUpdateAsync(s => s.SetProperty(g => g.Version, g => g.Version + 1), ct);
+        behind.ForEach(backfill.Enqueue);
     }
 
     private static async Task<List<(int CampaignId, LinkedGoal Goal)>> LinksAsync(AppDbContext db, int? campaignId, CancellationToken ct)
