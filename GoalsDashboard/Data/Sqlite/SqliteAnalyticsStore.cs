@@ -9,7 +9,7 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
     public Task ScanActivityAsync(long startMs, long endMs, string? site, string? channel, Action<ActivityFact> visit, CancellationToken ct = default) =>
         ReadAsync("SELECT ProfileId, Timestamp, Site, Channel FROM events WHERE Timestamp >= $start AND Timestamp < $end" + SiteChannel("", site, channel),
             command => Range(command, startMs, endMs, site, channel),
-            r => visit(new ActivityFact(r.GetInt64(0), r.GetInt64(1), NullableString(r, 2), NullableString(r, 3))), ct);
+            r => visit(new ActivityFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3))), ct);
 
     public async Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces,
         CancellationToken ct = default)
@@ -19,8 +19,8 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
             $"SELECT c.ProfileId, c.CompletedAt, {Places("c.", withPlaces)}, c.Value, p.FirstSeenAt FROM completions c JOIN profiles p ON p.Id = c.ProfileId " +
             "WHERE c.GoalId = $goal AND c.CompletedAt >= $start AND c.CompletedAt < $end" + SiteChannel("c.", site, channel),
             command => Range(Goal(command, goalId), startMs, endMs, site, channel),
-            r => result.Add(new CompletionFact(r.GetInt64(0), r.GetInt64(1), NullableString(r, 2), NullableString(r, 3),
-                r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetInt64(5))), ct);
+            r => result.Add(new CompletionFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3),
+                r.DoubleOrNull(4), r.LongOrNull(5))), ct);
         return result;
     }
 
@@ -31,7 +31,7 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
         await ReadAsync(
             $"SELECT ProfileId, Timestamp, {Places("", withPlaces)}, Value FROM conversions WHERE GoalId = $goal AND Timestamp >= $start AND Timestamp < $end" + SiteChannel("", site, channel),
             command => Range(Goal(command, goalId), startMs, endMs, site, channel),
-            r => result.Add(new ConversionFact(r.GetInt64(0), r.GetInt64(1), NullableString(r, 2), NullableString(r, 3), r.IsDBNull(4) ? null : r.GetDouble(4))), ct);
+            r => result.Add(new ConversionFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3), r.DoubleOrNull(4))), ct);
         return result;
     }
 
@@ -62,13 +62,13 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
             "JOIN events e ON e.ProfileId = c.ProfileId AND e.Timestamp < c.CompletedAt " +
             "WHERE c.GoalId = $goal AND c.CompletedAt >= $start AND c.CompletedAt < $end",
             command => Range(Goal(command, goalId), startMs, endMs, null, null),
-            r => visit(r.GetInt64(0), r.GetString(1), NullableString(r, 2)), ct);
+            r => visit(r.GetInt64(0), r.GetString(1), r.StringOrNull(2)), ct);
 
     public Task ScanEventKindsAsync(long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) =>
         ReadAsync(
             "SELECT DISTINCT ProfileId, Name, CASE WHEN Name = 'pageview' THEN Path END FROM events WHERE Timestamp >= $start AND Timestamp < $end",
             command => Range(command, startMs, endMs, null, null),
-            r => visit(r.GetInt64(0), r.GetString(1), NullableString(r, 2)), ct);
+            r => visit(r.GetInt64(0), r.GetString(1), r.StringOrNull(2)), ct);
 
     private async Task ReadAsync(string sql, Action<SqliteCommand> bind, Action<DbDataReader> row, CancellationToken ct)
     {
@@ -91,8 +91,7 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
 
     private static SqliteCommand Goal(SqliteCommand command, Guid goalId)
     {
-        // EF Core's SQLite provider stores Guids as upper-case text.
-        command.Parameters.AddWithValue("$goal", goalId.ToString().ToUpperInvariant());
+        command.Parameters.AddWithValue("$goal", SqliteValues.GoalKey(goalId));
         return command;
     }
 
@@ -109,6 +108,4 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
             command.Parameters.AddWithValue("$channel", channel);
         }
     }
-
-    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

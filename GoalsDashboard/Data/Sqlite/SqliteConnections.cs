@@ -15,6 +15,19 @@ internal static class SqliteConnections
     }
 }
 
+/// <summary>How the stores write and read values the way EF Core's SQLite provider stores them.</summary>
+internal static class SqliteValues
+{
+    /// <summary>EF Core's SQLite provider stores Guids as upper-case text.</summary>
+    public static string GoalKey(Guid goalId) => goalId.ToString().ToUpperInvariant();
+
+    public static string? StringOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static long? LongOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    public static double? DoubleOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+}
+
 /// <summary>
 /// Per-connection settings. SQLite's default page cache is 2 MB per connection; analytics look up
 /// profiles for thousands of completions at a time, so a larger cache keeps those pages in the

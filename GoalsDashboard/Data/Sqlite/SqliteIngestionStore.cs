@@ -155,7 +155,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var fresh = results.ToDictionary(r => (Goal: GoalKey(r.GoalId), r.ProfileId), r => StoredForm(r.Result));
+        var fresh = results.ToDictionary(r => (Goal: SqliteValues.GoalKey(r.GoalId), r.ProfileId), r => StoredForm(r.Result));
         IEnumerable<(string Goal, long ProfileId)> write;
         if (profileIds is null)
         {
@@ -164,7 +164,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
                 await using var delete = connection.CreateCommand();
                 delete.Transaction = tx;
                 delete.CommandText = $"DELETE FROM completions WHERE GoalId = $g; DELETE FROM conversions WHERE GoalId = $g AND {DerivedSources};";
-                delete.Parameters.AddWithValue("$g", GoalKey(goalId));
+                delete.Parameters.AddWithValue("$g", SqliteValues.GoalKey(goalId));
                 await delete.ExecuteNonQueryAsync(ct);
             }
             write = fresh.Keys;
@@ -173,7 +173,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
         {
             // Live evaluation re-evaluates every goal for each touched profile, and most results do not
             // change: only the pairs whose stored rows differ are rewritten (each write updates several indexes).
-            var stored = await StoredResultsAsync(connection, tx, goalIds.Select(GoalKey).ToHashSet(StringComparer.Ordinal), profileIds, ct);
+            var stored = await StoredResultsAsync(connection, tx, goalIds.Select(SqliteValues.GoalKey).ToHashSet(StringComparer.Ordinal), profileIds, ct);
             var changed = stored.Keys.Union(fresh.Keys)
                 .Where(pair => !Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair)))
                 .ToList();
@@ -195,9 +195,6 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
     }
 
     private static readonly string DerivedSources = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
-
-    // EF Core's SQLite provider stores Guids as upper-case text.
-    private static string GoalKey(Guid goalId) => goalId.ToString().ToUpperInvariant();
 
     private readonly record struct CompletionRow(long At, long? Trigger, string? Channel, string? Site, double? Value);
 
@@ -253,7 +250,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
                     var profile = reader.GetInt64(1);
                     result[(goal, profile)] = Of(goal, profile) with
                     {
-                        Completion = new CompletionRow(reader.GetInt64(2), NullableLong(reader, 3), NullableString(reader, 4), NullableString(reader, 5), NullableDouble(reader, 6)),
+                        Completion = new CompletionRow(reader.GetInt64(2), reader.LongOrNull(3), reader.StringOrNull(4), reader.StringOrNull(5), reader.DoubleOrNull(6)),
                     };
                 }
             }
@@ -268,19 +265,13 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
                 var goal = reader.GetString(0);
                 if (goals.Contains(goal))
                 {
-                    Of(goal, reader.GetInt64(1)).Conversions.Add(new ConversionRow(reader.GetInt64(2), reader.GetInt32(3), NullableLong(reader, 4),
-                        NullableString(reader, 5), NullableString(reader, 6), NullableDouble(reader, 7)));
+                    Of(goal, reader.GetInt64(1)).Conversions.Add(new ConversionRow(reader.GetInt64(2), reader.GetInt32(3), reader.LongOrNull(4),
+                        reader.StringOrNull(5), reader.StringOrNull(6), reader.DoubleOrNull(7)));
                 }
             }
         }
         return result;
     }
-
-    private static long? NullableLong(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
-    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     /// <summary>One prepared command, re-bound per row: the fastest way SQLite takes many rows.</summary>
     private static async Task InsertAsync<T>(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<T> rows,
