@@ -8,16 +8,14 @@ public sealed record GoalSummary(int Completions, int Conversions, IReadOnlyList
 
 /// <summary>
 /// The list's figures for every goal from the precomputed completion and conversion rows (never from
-/// events), counted in SQL per goal and per hour, plus the period's active profiles (the default
-/// denominator) from the daily activity index.
+/// events), counted in SQL per goal and per hour. The denominator is the analytics layer's.
 /// </summary>
 public static class GoalSummaries
 {
     private const long HourMs = 3_600_000;
     private const long QuarterHourMs = 900_000;
 
-    public static async Task<(IReadOnlyDictionary<Guid, GoalSummary> Goals, int ActiveProfiles)> LoadAsync(
-        AppDbContext db, Period period, ActivityIndex activity, CancellationToken ct = default)
+    public static async Task<IReadOnlyDictionary<Guid, GoalSummary>> LoadAsync(AppDbContext db, Period period, CancellationToken ct = default)
     {
         var days = Buckets.For(period, TrendInterval.Day);
         var from = period.Start.ToUnixTimeMilliseconds();
@@ -33,9 +31,6 @@ public static class GoalSummaries
         var conversions = await db.Database.SqlQuery<GoalCount>(
                 $"SELECT GoalId, COUNT(*) AS Count FROM conversions WHERE GoalId IN (SELECT Id FROM goals) AND Timestamp >= {from} AND Timestamp < {to} GROUP BY GoalId")
             .ToListAsync(ct);
-        await activity.ReadyAsync(period.Zone);
-        var active = activity.Count(period, days, null, null, null)?.Profiles.Count
-            ?? await db.Database.SqlQuery<int>($"SELECT COUNT(DISTINCT ProfileId) AS Value FROM events WHERE Timestamp >= {from} AND Timestamp < {to}").SingleAsync(ct);
 
         var series = new Dictionary<Guid, int[]>();
         foreach (var count in completionSlots)
@@ -51,12 +46,11 @@ public static class GoalSummaries
             }
         }
         var converted = conversions.ToDictionary(c => c.GoalId, c => c.Count);
-        var result = series.Keys.Union(converted.Keys).ToDictionary(goal => goal, goal =>
+        return series.Keys.Union(converted.Keys).ToDictionary(goal => goal, goal =>
         {
             var perDay = series.GetValueOrDefault(goal) ?? new int[days.Length];
             return new GoalSummary(perDay.Sum(), converted.GetValueOrDefault(goal), perDay);
         });
-        return (result, active);
     }
 
     private sealed record GoalSlotCount(Guid GoalId, long Slot, int Count);

@@ -99,6 +99,10 @@ public sealed partial class AnalyticsService
         return stats.OfType<GoalStats>().ToList();
     }
 
+    /// <summary>The days' active profiles, without filters: the default denominator, shared with every view of those days.</summary>
+    public async Task<int> ActiveProfilesAsync(DateOnly from, DateOnly to, CancellationToken ct = default) =>
+        (await ContextAsync(new AnalyticsQuery(from, to), withBreakdowns: false, ct)).Activity.Profiles.Count;
+
     /// <summary>The period's completions under the filters, newest first, one page of them, with the total.</summary>
     public async Task<(IReadOnlyList<CompletionRow> Rows, int Total)> CompletionsAsync(Guid goalId, AnalyticsQuery query, int skip, int take,
         CancellationToken ct = default)

@@ -33,7 +33,7 @@ public sealed record GoalName(Guid Id, string Name, GoalStatus Status);
 
 /// <summary>The goal use cases shared by the dashboard and the API.</summary>
 public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, BackfillQueue backfill, Workspace workspace,
-    ActivityIndex activity)
+    AnalyticsService analytics)
 {
     public int MaxActiveGoals => configuration.GetValue("Goals:MaxActive", 100);
 
@@ -52,7 +52,9 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
         var goals = await db.Goals.AsNoTracking().Include(g => g.CampaignLinks).OrderBy(g => g.CreatedAt).ToListAsync(ct);
         var campaignKeys = await db.Campaigns.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Key, ct);
         var period = Period.LastDays(30, clock.GetUtcNow(), workspace.TimeZone);
-        var (summaries, active) = await GoalSummaries.LoadAsync(db, period, activity, ct);
+        var summaries = await GoalSummaries.LoadAsync(db, period, ct);
+        // The same active profiles a goal's page shows for these 30 days, shared with it.
+        var active = await analytics.ActiveProfilesAsync(period.From, period.To, ct);
         var empty = new GoalSummary(0, 0, new int[period.Days]);
         return goals.Select(g =>
             {
