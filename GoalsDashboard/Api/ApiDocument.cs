@@ -26,7 +26,7 @@ public static class ApiDocument
                 Title = "GoalsDashboard API",
                 Version = "v1",
                 Description = "Track events and profile properties, manage goals, campaigns, segments and funnels, and read their figures. " +
-                    "JSON field names are snake_case. Errors are problem details (RFC 9457); a 422 names the offending field in `errors`.",
+                    "JSON field names are snake_case. Errors are problem details (RFC 7807); a 422 names the offending field in `errors`.",
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -40,18 +40,19 @@ public static class ApiDocument
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
-            var scope = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(a => a.Policy).FirstOrDefault(p => p is not null);
-            if (scope is null)
-            {
-                return Task.CompletedTask;
-            }
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestExample>().FirstOrDefault() is { } example)
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<RequestExample>().FirstOrDefault() is { } example)
             {
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
                     Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Example = JsonNode.Parse(example.Json) } },
                 };
+            }
+            var scope = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).FirstOrDefault(p => p is not null);
+            if (scope is null)
+            {
+                return Task.CompletedTask;
             }
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(TokenScheme, context.Document)] = [] });
