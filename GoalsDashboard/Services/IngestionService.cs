@@ -17,11 +17,18 @@ public sealed class IngestionService(
     IIngestionStore store,
     IDbContextFactory<AppDbContext> dbFactory,
     GoalService goals,
-    LiveEvaluationSignal signal)
+    LiveEvaluationSignal signal,
+    AnalyticsService analytics)
 {
     public async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default)
     {
         var result = await store.IngestEventsAsync(events, receivedAt, ct);
+        if (events.Any(e => e.Campaign is not null))
+        {
+            // The batch may have grown audiences, which analytics keep until results change: a read
+            // right after this answer must see them, not wait for live evaluation.
+            analytics.Invalidate();
+        }
         signal.Wake();
         return result;
     }
