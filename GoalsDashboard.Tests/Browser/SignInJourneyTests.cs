@@ -62,7 +62,10 @@ public class SignInJourneyTests(BrowserFixture browser)
     {
         var page = await browser.NewPageAsync();
         await browser.SignInAsync(page);
+        await BrowserFixture.WaitForCircuitAsync(page);
         await page.ClickAsync("[data-testid=theme-toggle]");
+        // The choice is written to local storage by the circuit after the click; reload only once it is there.
+        await page.WaitForFunctionAsync("() => localStorage.getItem('gd-theme') === 'dark'");
         await page.ReloadAsync();
         await BrowserFixture.WaitForCircuitAsync(page);
         await page.WaitForFunctionAsync("() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').replace(/\\s/g, '') === 'rgba(15,19,27,1)'");
