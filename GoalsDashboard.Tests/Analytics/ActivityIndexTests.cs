@@ -143,5 +143,7 @@ public class ActivityIndexTests
         public Task<Dictionary<int, Dictionary<long, long>>> AudiencesAsync(CancellationToken ct = default) => throw new NotSupportedException();
         public Task ScanBeforeCompletionAsync(Guid goalId, long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) => throw new NotSupportedException();
         public Task ScanEventKindsAsync(long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task ScanGoalResultsAsync(Guid goalId, Action<CompletionFact> completion, Action<ConversionFact, bool> conversion, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default) => throw new NotSupportedException();
     }
 }

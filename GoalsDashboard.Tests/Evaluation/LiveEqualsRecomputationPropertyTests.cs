@@ -99,7 +99,7 @@ public class LiveEqualsRecomputationPropertyTests
         Assert.True(completions > cases / 2, $"only {completions} completions over {cases} cases");
     }
 
-    private static GoalDraft RandomGoal(Random random, string name)
+    internal static GoalDraft RandomGoal(Random random, string name)
     {
         var groups = Enumerable.Range(0, 1 + random.Next(2)).Select(_ =>
             new ConditionGroup(Enumerable.Range(0, 1 + random.Next(3)).Select(_ => RandomCondition(random)).ToList())).ToList();
@@ -138,7 +138,7 @@ public class LiveEqualsRecomputationPropertyTests
             random.Next(2) == 0 ? "pro" : "free") with { Negate = random.Next(5) == 0 },
     };
 
-    private static List<object> RandomStream(Random random, int seed, string[] profiles)
+    internal static List<object> RandomStream(Random random, int seed, string[] profiles)
     {
         var items = new List<object>();
         var count = 3 + random.Next(12);

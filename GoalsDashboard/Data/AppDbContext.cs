@@ -117,7 +117,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         b.Entity<Conversion>(e =>
         {
             e.ToTable("conversions");
-            e.HasIndex(c => new { c.GoalId, c.Timestamp, c.ProfileId, c.Channel, c.Site, c.Value });
+            e.HasIndex(c => new { c.GoalId, c.Timestamp, c.ProfileId, c.Channel, c.Site, c.Value, c.Source });
             e.HasIndex(c => new { c.GoalId, c.ProfileId, c.Timestamp });
             e.HasIndex(c => c.ProfileId);
             e.HasOne<Goal>().WithMany().HasForeignKey(c => c.GoalId).OnDelete(DeleteBehavior.Cascade);

@@ -42,6 +42,31 @@ public interface IAnalyticsStore
 
     /// <summary>Distinct (profile, event name, page path) of the events in [startMs, endMs).</summary>
     Task ScanEventKindsAsync(long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Every stored completion and conversion of the goal, with each row's site, channel and value
+    /// (no first-seen time); a conversion is marked derived when evaluation wrote it (not recorded through the API).
+    /// </summary>
+    Task ScanGoalResultsAsync(Guid goalId, Action<CompletionFact> completion, Action<ConversionFact, bool> conversion, CancellationToken ct = default);
+
+    /// <summary>Visits (profile, first seen) of every profile with an event.</summary>
+    Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default);
+}
+
+/// <summary>
+/// The results evaluation has just committed for one (goal, profile): its completion (or none) and its
+/// derived conversions, which replace the ones stored before. Recorded conversions are not part of it.
+/// </summary>
+public sealed record ResultChange(Guid GoalId, long ProfileId, CompletionFact? Completion, IReadOnlyList<ConversionFact> Conversions);
+
+/// <summary>Told of the results the ingestion store has just committed, in the order they were committed.</summary>
+public interface IResultSink
+{
+    /// <summary>These (goal, profile) pairs now hold exactly these results.</summary>
+    void Replaced(IReadOnlyList<ResultChange> changes);
+
+    /// <summary>Any stored result of these goals may have changed (a whole-goal rewrite, a recorded conversion, a deletion).</summary>
+    void Reset(IReadOnlyCollection<Guid> goalIds);
 }
 
 /// <summary>Told by the ingestion store of the events it has just committed (profile, time, site, channel).</summary>

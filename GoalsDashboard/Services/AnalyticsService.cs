@@ -42,11 +42,13 @@ public sealed partial class AnalyticsService
     private readonly TimeProvider _clock;
     private readonly IMemoryCache _cache;
     private readonly ActivityIndex _activity;
+    private readonly ResultIndex _results;
     private CancellationTokenSource _generation = new();
 
-    public AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, IAnalyticsStore store, ActivityIndex activity, Workspace workspace, TimeProvider clock,
-        IMemoryCache cache, EvaluationService evaluation)
+    public AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, IAnalyticsStore store, ActivityIndex activity, ResultIndex results, Workspace workspace,
+        TimeProvider clock, IMemoryCache cache, EvaluationService evaluation)
     {
+        _results = results;
         _dbFactory = dbFactory;
         _store = store;
         _activity = activity;
@@ -109,7 +111,7 @@ public sealed partial class AnalyticsService
     {
         var context = await ContextAsync(query, withBreakdowns: false, ct);
         var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
-        var all = (await _store.CompletionsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: true, ct))
+        var all = (await ResultsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: true, ct)).Completions
             .Where(c => context.Scope.Keeps(c.ProfileId, c.At))
             .OrderByDescending(c => c.At).ThenBy(c => c.ProfileId)
             .ToList();
@@ -131,7 +133,7 @@ public sealed partial class AnalyticsService
     {
         var context = await ContextAsync(query, withBreakdowns: false, ct);
         var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
-        var converters = (await _store.CompletionsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: false, ct))
+        var converters = (await ResultsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: false, ct)).Completions
             .Where(c => context.Scope.Keeps(c.ProfileId, c.At)).Select(c => c.ProfileId).ToHashSet();
         var others = context.Activity.Profiles.Where(p => !converters.Contains(p) && context.Scope.Includes(p)).ToHashSet();
         if (converters.Count == 0 || others.Count == 0)
@@ -187,8 +189,9 @@ public sealed partial class AnalyticsService
         var result = new List<AttributedGoal>(goals.Count);
         foreach (var goal in goals)
         {
-            var completions = (await _store.CompletionsAsync(goal.Id, startMs, endMs, null, null, withPlaces: false, ct)).Count(c => scope.Keeps(c.ProfileId, c.At));
-            var conversions = (await _store.ConversionsAsync(goal.Id, startMs, endMs, null, null, withPlaces: false, ct)).Count(c => scope.Keeps(c.ProfileId, c.At));
+            var rows = await ResultsAsync(goal.Id, startMs, endMs, null, null, withPlaces: false, ct);
+            var completions = rows.Completions.Count(c => scope.Keeps(c.ProfileId, c.At));
+            var conversions = rows.Conversions.Count(c => scope.Keeps(c.ProfileId, c.At));
             result.Add(new AttributedGoal(goal.Id, goal.Name, goal.Status, goal.TargetRate, completions, conversions, Rates.Of(completions, size)));
         }
         return new Attribution(size, result);
@@ -305,10 +308,16 @@ public sealed partial class AnalyticsService
         var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
         var where = context.Query.Where;
         // Only the breakdowns by channel and site need each row's own.
-        var completions = await _store.CompletionsAsync(goal.Id, startMs, endMs, where.Site, where.Channel, withBreakdowns, ct);
-        var conversions = await _store.ConversionsAsync(goal.Id, startMs, endMs, where.Site, where.Channel, withBreakdowns, ct);
+        var (completions, conversions) = await ResultsAsync(goal.Id, startMs, endMs, where.Site, where.Channel, withBreakdowns, ct);
         return new GoalFacts(goal.Id, goal.Currency, completions, conversions);
     }
+
+    /// <summary>The goal's rows in [startMs, endMs) from memory, or from the database when they cannot be held there.</summary>
+    private async Task<(List<CompletionFact> Completions, List<ConversionFact> Conversions)> ResultsAsync(Guid goalId, long startMs, long endMs,
+        string? site, string? channel, bool withPlaces, CancellationToken ct) =>
+        await _results.ReadAsync(goalId, startMs, endMs, site, channel, withPlaces, ct)
+        ?? (await _store.CompletionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct),
+            await _store.ConversionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct));
 
     private async Task<(Guid Id, string? Currency)?> GoalAsync(Guid id, CancellationToken ct)
     {

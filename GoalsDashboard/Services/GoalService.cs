@@ -33,7 +33,7 @@ public sealed record GoalName(Guid Id, string Name, GoalStatus Status);
 
 /// <summary>The goal use cases shared by the dashboard and the API.</summary>
 public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, BackfillQueue backfill, Workspace workspace,
-    AnalyticsService analytics)
+    AnalyticsService analytics, IResultSink results)
 {
     public int MaxActiveGoals => configuration.GetValue("Goals:MaxActive", 100);
 
@@ -237,6 +237,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
         }
         db.Goals.Remove(goal);
         await db.SaveChangesAsync(ct);
+        results.Reset([id]);
     }
 
     private static void CheckVersion(Goal goal, int? expectedVersion)

@@ -18,7 +18,8 @@ public sealed class IngestionService(
     IDbContextFactory<AppDbContext> dbFactory,
     GoalService goals,
     LiveEvaluationSignal signal,
-    AnalyticsService analytics)
+    AnalyticsService analytics,
+    IResultSink results)
 {
     public async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default)
     {
@@ -61,6 +62,7 @@ public sealed class IngestionService(
             db.Conversions.Add(new Conversion { GoalId = goal.Id, ProfileId = internalId, Timestamp = at, Source = ConversionSource.Api, Value = value });
             await db.SaveChangesAsync(ct);
         }
+        results.Reset([goal.Id]);
         await store.MarkPendingAsync([internalId], ct);
         signal.Wake();
         return new RecordedConversionResult(goal.Id, profileId, at, created);
@@ -99,6 +101,7 @@ public sealed class IngestionService(
             EventId = linked.Id, Channel = linked.Channel, Site = linked.Site,
         });
         await db.SaveChangesAsync(ct);
+        results.Reset([goalId]);
         await store.MarkPendingAsync([profile.Id], ct);
         signal.Wake();
         return (new MatchResult(goalId, visitor, matchedAt, linked.EventId), null);

@@ -18,6 +18,9 @@ public static class ServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton<ActivityIndex>();
         services.AddSingleton<IActivitySink>(sp => sp.GetRequiredService<ActivityIndex>());
+        services.AddSingleton<ResultIndex>();
+        services.AddSingleton<IActivitySink>(sp => sp.GetRequiredService<ResultIndex>());
+        services.AddSingleton<IResultSink>(sp => sp.GetRequiredService<ResultIndex>());
         services.AddSingleton<AnalyticsService>();
         services.AddSingleton<CampaignService>();
         services.AddSingleton<SegmentService>();

@@ -283,7 +283,7 @@ namespace GoalsDashboard.Data.Migrations
 
                     b.HasIndex("GoalId", "ProfileId", "Timestamp");
 
-                    b.HasIndex("GoalId", "Timestamp", "ProfileId", "Channel", "Site", "Value");
+                    b.HasIndex("GoalId", "Timestamp", "ProfileId", "Channel", "Site", "Value", "Source");
 
                     b.ToTable("conversions", (string)null);
                 });

@@ -70,6 +70,22 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
             command => Range(command, startMs, endMs, null, null),
             r => visit(r.GetInt64(0), r.GetString(1), r.StringOrNull(2)), ct);
 
+    public async Task ScanGoalResultsAsync(Guid goalId, Action<CompletionFact> completion, Action<ConversionFact, bool> conversion, CancellationToken ct = default)
+    {
+        // In time order, as the covering indexes hold them.
+        await ReadAsync("SELECT ProfileId, CompletedAt, Channel, Site, Value FROM completions WHERE GoalId = $goal ORDER BY CompletedAt",
+            command => Goal(command, goalId),
+            r => completion(new CompletionFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3), r.DoubleOrNull(4), null)), ct);
+        await ReadAsync($"SELECT ProfileId, Timestamp, Channel, Site, Value, Source IN ({DerivedSources}) FROM conversions WHERE GoalId = $goal ORDER BY Timestamp",
+            command => Goal(command, goalId),
+            r => conversion(new ConversionFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3), r.DoubleOrNull(4)), r.GetBoolean(5)), ct);
+    }
+
+    public Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default) =>
+        ReadAsync("SELECT Id, FirstSeenAt FROM profiles WHERE FirstSeenAt IS NOT NULL", _ => { }, r => visit(r.GetInt64(0), r.GetInt64(1)), ct);
+
+    private static readonly string DerivedSources = $"{(int)Domain.ConversionSource.Event},{(int)Domain.ConversionSource.Completion}";
+
     private async Task ReadAsync(string sql, Action<SqliteCommand> bind, Action<DbDataReader> row, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -1,11 +1,10 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace GoalsDashboard.Data.Sqlite;
 
-/// <summary>How the stores open a context's connection: through EF Core, so <see cref="SqlitePragmas"/> applies to them too.</summary>
+/// <summary>How the stores open a context's connection: through EF Core, which owns the connection string and the pool.</summary>
 internal static class SqliteConnections
 {
     public static async Task<SqliteConnection> OpenAsync(AppDbContext db, CancellationToken ct)
@@ -26,28 +25,4 @@ internal static class SqliteValues
     public static long? LongOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
     public static double? DoubleOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
-}
-
-/// <summary>
-/// Per-connection settings. SQLite's default page cache is 2 MB per connection; analytics look up
-/// profiles for thousands of completions at a time, so a larger cache keeps those pages in the
-/// connection (pooled connections keep it between requests) instead of re-reading them from the file.
-/// </summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
-{
-    private const string Sql = "PRAGMA cache_size = -16384;";
-
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        command.ExecuteNonQuery();
-    }
-
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 }

@@ -64,7 +64,7 @@ internal sealed partial class SqliteIngestionStore
         var touched = fresh.Select(e => profiles[e.ProfileId]).Distinct().ToList();
         await MarkAsync(connection, tx, touched, ct);
         await tx.CommitAsync(ct);
-        activity.Stored(fresh.Select(e => new ActivityFact(profiles[e.ProfileId], e.Timestamp.ToUnixTimeMilliseconds(), e.Site, e.Channel)).ToList());
+        Stored(fresh.Select(e => new ActivityFact(profiles[e.ProfileId], e.Timestamp.ToUnixTimeMilliseconds(), e.Site, e.Channel)).ToList());
         return new IngestResult(fresh.Count, events.Count - fresh.Count, touched);
     }
 

@@ -8,8 +8,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GoalsDashboard.Data.Sqlite;
 
-internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContext> dbFactory, IActivitySink activity) : IIngestionStore
+internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContext> dbFactory, IEnumerable<IActivitySink> activitySinks, IResultSink resultSink)
+    : IIngestionStore
 {
+    private readonly IActivitySink[] _activitySinks = activitySinks.ToArray();
+
+    private void Stored(List<ActivityFact> facts)
+    {
+        foreach (var sink in _activitySinks)
+        {
+            sink.Stored(facts);
+        }
+    }
+
     public async Task BulkLoadAsync(BulkLoad load, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -36,7 +47,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
             p => [p.ProfileId, p.Key, (int)p.Kind, p.Value, Millis(p.SetAt)], ct);
 
         await tx.CommitAsync(ct);
-        activity.Stored(load.Events.Select(e => new ActivityFact(e.ProfileId, e.Timestamp.ToUnixTimeMilliseconds(), e.Site, e.Channel)).ToList());
+        Stored(load.Events.Select(e => new ActivityFact(e.ProfileId, e.Timestamp.ToUnixTimeMilliseconds(), e.Site, e.Channel)).ToList());
     }
 
     private static long? Millis(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();
@@ -156,7 +167,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
         var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         var fresh = results.ToDictionary(r => (Goal: SqliteValues.GoalKey(r.GoalId), r.ProfileId), r => StoredForm(r.Result));
-        IEnumerable<(string Goal, long ProfileId)> write;
+        IReadOnlyCollection<(string Goal, long ProfileId)> write;
         if (profileIds is null)
         {
             foreach (var goalId in goalIds)
@@ -192,7 +203,21 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
             "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7)",
             c => [c.Goal, c.ProfileId, c.Conversion.At, c.Conversion.Source, c.Conversion.EventId, c.Conversion.Channel, c.Conversion.Site, c.Conversion.Value], ct);
         await tx.CommitAsync(ct);
+
+        if (profileIds is null)
+        {
+            resultSink.Reset(goalIds);
+        }
+        else if (write.Count > 0)
+        {
+            var goalOf = goalIds.ToDictionary(SqliteValues.GoalKey, StringComparer.Ordinal);
+            resultSink.Replaced(write.Select(pair => Change(goalOf[pair.Goal], pair.ProfileId, fresh.GetValueOrDefault(pair) ?? Nothing)).ToList());
+        }
     }
+
+    private static ResultChange Change(Guid goalId, long profileId, StoredResult result) => new(goalId, profileId,
+        result.Completion is { } c ? new CompletionFact(profileId, c.At, c.Channel, c.Site, c.Value, null) : null,
+        result.Conversions.Select(c => new ConversionFact(profileId, c.At, c.Channel, c.Site, c.Value)).ToList());
 
     private static readonly string DerivedSources = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
 
