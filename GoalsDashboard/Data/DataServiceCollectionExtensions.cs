@@ -17,7 +17,7 @@ public static class DataServiceCollectionExtensions
             throw new StartupConfigurationException($"Database:Provider \"{provider}\" is not supported by this build; use \"Sqlite\".");
         }
         var connectionString = ResolveSqliteConnectionString(builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
-        builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60)));
+        builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60)).AddInterceptors(new SqlitePragmas()));
         builder.Services.AddSingleton<IIngestionStore, SqliteIngestionStore>();
         builder.Services.AddSingleton<IAnalyticsStore, SqliteAnalyticsStore>();
         return builder;

@@ -75,28 +75,37 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
         // In time order, as the covering indexes hold them.
         await ReadAsync("SELECT ProfileId, CompletedAt, Channel, Site, Value FROM completions WHERE GoalId = $goal ORDER BY CompletedAt",
             command => Goal(command, goalId),
-            r => completion(new CompletionFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3), r.DoubleOrNull(4), null)), ct);
+            r => completion(new CompletionFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3), r.DoubleOrNull(4), null)), ct, once: true);
         await ReadAsync($"SELECT ProfileId, Timestamp, Channel, Site, Value, Source IN ({DerivedSources}) FROM conversions WHERE GoalId = $goal ORDER BY Timestamp",
             command => Goal(command, goalId),
-            r => conversion(new ConversionFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3), r.DoubleOrNull(4)), r.GetBoolean(5)), ct);
+            r => conversion(new ConversionFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3), r.DoubleOrNull(4)), r.GetBoolean(5)), ct, once: true);
     }
 
     public Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default) =>
-        ReadAsync("SELECT Id, FirstSeenAt FROM profiles WHERE FirstSeenAt IS NOT NULL", _ => { }, r => visit(r.GetInt64(0), r.GetInt64(1)), ct);
+        ReadAsync("SELECT Id, FirstSeenAt FROM profiles WHERE FirstSeenAt IS NOT NULL", _ => { }, r => visit(r.GetInt64(0), r.GetInt64(1)), ct, once: true);
 
     private static readonly string DerivedSources = $"{(int)Domain.ConversionSource.Event},{(int)Domain.ConversionSource.Completion}";
 
-    private async Task ReadAsync(string sql, Action<SqliteCommand> bind, Action<DbDataReader> row, CancellationToken ct)
+    /// <param name="once">A large range read once (a load into memory): the connection's cache pages are given back afterwards.</param>
+    private async Task ReadAsync(string sql, Action<SqliteCommand> bind, Action<DbDataReader> row, CancellationToken ct, bool once = false)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind(command);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using (var command = connection.CreateCommand())
         {
-            row(reader);
+            command.CommandText = sql;
+            bind(command);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                row(reader);
+            }
+        }
+        if (once)
+        {
+            await using var shrink = connection.CreateCommand();
+            shrink.CommandText = "PRAGMA shrink_memory;";
+            await shrink.ExecuteNonQueryAsync(ct);
         }
     }
 

@@ -1,10 +1,11 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace GoalsDashboard.Data.Sqlite;
 
-/// <summary>How the stores open a context's connection: through EF Core, which owns the connection string and the pool.</summary>
+/// <summary>How the stores open a context's connection: through EF Core, so <see cref="SqlitePragmas"/> applies to them too.</summary>
 internal static class SqliteConnections
 {
     public static async Task<SqliteConnection> OpenAsync(AppDbContext db, CancellationToken ct)
@@ -25,4 +26,30 @@ internal static class SqliteValues
     public static long? LongOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
     public static double? DoubleOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+}
+
+/// <summary>
+/// Per-connection settings. SQLite's default page cache is 2 MB per connection; ingestion inserts into
+/// the events' indexes and re-reads the touched profiles' histories, so a larger cache keeps the pages
+/// it keeps coming back to in the connection (pooled connections keep it between requests) instead of
+/// re-reading them from the file. Reads that walk a large range once give theirs back afterwards
+/// (<c>PRAGMA shrink_memory</c>), so that every pooled connection does not end up holding a full cache.
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    private const string Sql = "PRAGMA cache_size = -16384;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -189,7 +189,9 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
                 .Where(pair => !Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair)))
                 .ToList();
             await InsertAsync(connection, tx, changed,
-                $"DELETE FROM completions WHERE GoalId = $0 AND ProfileId = $1; DELETE FROM conversions WHERE GoalId = $0 AND ProfileId = $1 AND {DerivedSources};",
+                // Named: without it SQLite may walk the goal's covering index, every row of the goal, for each pair.
+                $"DELETE FROM completions WHERE GoalId = $0 AND ProfileId = $1; " +
+                $"DELETE FROM conversions INDEXED BY IX_conversions_GoalId_ProfileId_Timestamp WHERE GoalId = $0 AND ProfileId = $1 AND {DerivedSources};",
                 pair => [pair.Goal, pair.ProfileId], ct);
             write = changed;
         }
