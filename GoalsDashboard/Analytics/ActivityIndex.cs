@@ -174,26 +174,40 @@ public sealed class DailyActivity(TimeZoneInfo zone)
         var intoPeriod = new Into(profiles, null, include);
         Visit(first, last, pairs, ref intoPeriod);
 
-        // Every later union is within the period's set, which already applied the include test.
-        var scratch = new BitProfileSet(_maxId);
-        int CountOf(int from, int to, int[] within)
-        {
-            var into = new Into(scratch, profiles, null);
-            Visit(from, to, within, ref into);
-            var count = scratch.Count;
-            var clear = new Clear(scratch);
-            Visit(from, to, within, ref clear);
-            return count;
-        }
-
+        // One more pass counts every bucket, channel and site. Days come in order, so a profile's stamp
+        // (the last bucket it was counted in) tells whether it counts again; channels and sites keep a bit each.
+        // Only profiles in the period's set count: it already applied the include test.
+        var within = include is null ? null : profiles;
+        var stamps = new int[_maxId + 1];
         var bucketCounts = new int[buckets.Length];
-        for (var i = 0; i < buckets.Length; i++)
+        var channelKeys = pairs.Select(p => _pairs[p].Channel).Distinct().ToArray();
+        var siteKeys = pairs.Select(p => _pairs[p].Site).Distinct().ToArray();
+        var channelSets = channelKeys.Select(_ => new BitProfileSet(_maxId)).ToArray();
+        var siteSets = siteKeys.Select(_ => new BitProfileSet(_maxId)).ToArray();
+        var channelOf = pairs.ToDictionary(p => p, p => channelSets[Array.IndexOf(channelKeys, _pairs[p].Channel)]);
+        var siteOf = pairs.ToDictionary(p => p, p => siteSets[Array.IndexOf(siteKeys, _pairs[p].Site)]);
+        var bucket = 0; // buckets start on the period's first day
+        for (var day = first; day <= last; day++)
         {
-            var end = i + 1 < buckets.Length ? buckets[i + 1].Date.DayNumber - 1 : last;
-            bucketCounts[i] = CountOf(buckets[i].Date.DayNumber, end, pairs);
+            while (bucket + 1 < buckets.Length && buckets[bucket + 1].Date.DayNumber <= day)
+            {
+                bucket++;
+            }
+            if (!_byDay.TryGetValue(day, out var sets))
+            {
+                continue;
+            }
+            foreach (var pair in pairs)
+            {
+                if (pair < sets.Length && sets[pair] is { } set)
+                {
+                    var tally = new Tally(within, stamps, bucket, bucketCounts, channelOf[pair], siteOf[pair]);
+                    set.ForEach(ref tally);
+                }
+            }
         }
-        var channels = pairs.GroupBy(p => _pairs[p].Channel).ToDictionary(g => g.Key, g => CountOf(first, last, g.ToArray()), StringComparer.Ordinal);
-        var sites = pairs.GroupBy(p => _pairs[p].Site).ToDictionary(g => g.Key, g => CountOf(first, last, g.ToArray()), StringComparer.Ordinal);
+        var channels = channelKeys.Select((key, i) => (key, channelSets[i].Count)).ToDictionary(x => x.key, x => x.Count, StringComparer.Ordinal);
+        var sites = siteKeys.Select((key, i) => (key, siteSets[i].Count)).ToDictionary(x => x.key, x => x.Count, StringComparer.Ordinal);
         return new Activity(profiles, bucketCounts, Drop0(channels), Drop0(sites));
     }
 
@@ -269,8 +283,21 @@ public sealed class DailyActivity(TimeZoneInfo zone)
         }
     }
 
-    private readonly struct Clear(BitProfileSet target) : IIdVisitor
+    private readonly struct Tally(BitProfileSet? within, int[] stamps, int bucket, int[] bucketCounts, BitProfileSet channel, BitProfileSet site) : IIdVisitor
     {
-        public void Visit(int id) => target.Remove(id);
+        public void Visit(int id)
+        {
+            if (within is not null && !within.Contains(id))
+            {
+                return;
+            }
+            if (stamps[id] != bucket + 1)
+            {
+                stamps[id] = bucket + 1;
+                bucketCounts[bucket]++;
+            }
+            channel.Add(id);
+            site.Add(id);
+        }
     }
 }

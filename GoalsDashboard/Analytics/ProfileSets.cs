@@ -41,17 +41,6 @@ internal sealed class BitProfileSet(int maxId) : IProfileSet
         return true;
     }
 
-    public void Remove(int id)
-    {
-        ref var word = ref _words[id >> 6];
-        var mask = 1UL << (id & 63);
-        if ((word & mask) != 0)
-        {
-            word &= ~mask;
-            Count--;
-        }
-    }
-
     public bool Contains(long profileId) =>
         profileId >= 0 && (profileId >> 6) < _words.Length && (_words[profileId >> 6] & (1UL << (int)(profileId & 63))) != 0;
 
