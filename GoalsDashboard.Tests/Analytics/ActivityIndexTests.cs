@@ -1,5 +1,6 @@
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
+using GoalsDashboard.Tests.TestInfrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GoalsDashboard.Tests.Analytics;
@@ -119,11 +120,11 @@ public class ActivityIndexTests
         Assert.Equal(1, index.Count(period, Buckets.For(period, TrendInterval.Day), null, null, null)!.Profiles.Count);
     }
 
-    private sealed class ScanOnlyStore(List<ActivityFact> facts) : IAnalyticsStore
+    private sealed class ScanOnlyStore(List<ActivityFact> facts) : AnalyticsStoreStub
     {
         public bool FailNext { get; set; }
 
-        public Task ScanActivityAsync(long startMs, long endMs, string? site, string? channel, Action<ActivityFact> visit, CancellationToken ct = default)
+        public override Task ScanActivityAsync(long startMs, long endMs, string? site, string? channel, Action<ActivityFact> visit, CancellationToken ct = default)
         {
             if (FailNext)
             {
@@ -136,14 +137,5 @@ public class ActivityIndexTests
             }
             return Task.CompletedTask;
         }
-
-        public Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task ScanConversionTimesAsync(Guid goalId, long startMs, Action<long, long> visit, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task<Dictionary<int, Dictionary<long, long>>> AudiencesAsync(CancellationToken ct = default) => throw new NotSupportedException();
-        public Task ScanBeforeCompletionAsync(Guid goalId, long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task ScanEventKindsAsync(long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task ScanGoalResultsAsync(Guid goalId, Action<CompletionFact> completion, Action<ConversionFact, bool> conversion, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default) => throw new NotSupportedException();
     }
 }

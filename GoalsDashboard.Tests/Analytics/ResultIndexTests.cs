@@ -229,7 +229,7 @@ public class ResultIndexTests
     /// A goal with two profiles: 1 completed at 100 on the shop site with a derived conversion and a
     /// recorded one (7 at 120); 2 has nothing. Loading waits for <see cref="Release"/>.
     /// </summary>
-    private sealed class GatedStore(Guid goalId) : IAnalyticsStore
+    private sealed class GatedStore(Guid goalId) : AnalyticsStoreStub
     {
         public TaskCompletionSource Loading { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -239,7 +239,7 @@ public class ResultIndexTests
 
         public bool FailNext { get; set; }
 
-        public async Task ScanGoalResultsAsync(Guid goal, Action<CompletionFact> completion, Action<ConversionFact, bool> conversion, CancellationToken ct = default)
+        public override async Task ScanGoalResultsAsync(Guid goal, Action<CompletionFact> completion, Action<ConversionFact, bool> conversion, CancellationToken ct = default)
         {
             Assert.Equal(goalId, goal);
             Loading.TrySetResult();
@@ -255,18 +255,10 @@ public class ResultIndexTests
             conversion(new ConversionFact(1, 120, null, null, 7), false);
         }
 
-        public Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default)
+        public override Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default)
         {
             visit(1, 10);
             return Task.CompletedTask;
         }
-
-        public Task ScanActivityAsync(long startMs, long endMs, string? site, string? channel, Action<ActivityFact> visit, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task ScanConversionTimesAsync(Guid goalId, long startMs, Action<long, long> visit, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task<Dictionary<int, Dictionary<long, long>>> AudiencesAsync(CancellationToken ct = default) => throw new NotSupportedException();
-        public Task ScanBeforeCompletionAsync(Guid goalId, long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task ScanEventKindsAsync(long startMs, long endMs, Action<long, string, string?> visit, CancellationToken ct = default) => throw new NotSupportedException();
     }
 }
