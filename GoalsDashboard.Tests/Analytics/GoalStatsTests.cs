@@ -217,6 +217,8 @@ public class GoalStatsTests(HandWorkedAnalyticsFixture data) : IClassFixture<Han
 
         var completions = await client.GetStringAsync($"/exports/goals/{data.Signup}/completions.csv?from=2026-03-01&to=2026-03-31");
         Assert.Contains("p4,2026-03-31T21:30:00.000Z,paid,a.com,10", completions);
+        var unknown = await client.GetAsync($"/exports/goals/{Guid.NewGuid()}/completions.csv?from=2026-03-01&to=2026-03-31");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
         var bad = await client.GetAsync($"/exports/goals/{data.Signup}/trend.csv?from=2026-04-01&to=2026-03-01");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);

@@ -46,7 +46,7 @@ public class ResultIndexTests
             var profiles = Enumerable.Range(0, 1 + random.Next(4)).Select(p => $"r{seed}-p{p}").ToArray();
             if (random.Next(2) == 0)
             {
-                // Held before any data arrives: everything after comes in as changes.
+                // Read before any data arrives (nothing to hold yet: read again from the store later).
                 foreach (var goal in caseGoals)
                 {
                     await index.ReadAsync(goal.Id, long.MinValue, long.MaxValue, null, null, true);
@@ -113,15 +113,17 @@ public class ResultIndexTests
             Name = "Signed up", Type = GoalType.Combined, Groups = [new ConditionGroup([Condition.ForEvent("signup")])], DefaultValue = 3,
         }, "test");
         await evaluation.BackfillAsync(goal.Id);
-        Assert.Empty((await index.ReadAsync(goal.Id, long.MinValue, long.MaxValue, null, null, true))!.Value.Completions);
-
-        // 1,500 profiles change at once: more than the held rows take as overrides, so they are merged in.
         IncomingEvent Signup(int p, int minutes) =>
             new(null, $"m-{p}", "signup", T0.AddMinutes(minutes), p % 3 == 0 ? "shop" : "blog", null, p % 2 == 0 ? "email" : "ads", null, null, null, null);
+        await store.IngestEventsAsync([Signup(5000, 0)], T0.AddDays(30));
+        await evaluation.EvaluateProfilesAsync(await factory.QueryAsync(db => db.Profiles.Select(p => p.Id).ToListAsync()));
+        Assert.Single((await index.ReadAsync(goal.Id, long.MinValue, long.MaxValue, null, null, true))!.Value.Completions); // now held
+
+        // 1,500 profiles change at once: more than the held rows take as overrides, so they are merged in.
         await store.IngestEventsAsync(Enumerable.Range(0, 1000).Select(p => Signup(p, p)).ToList(), T0.AddDays(30));
         await store.IngestEventsAsync(Enumerable.Range(1000, 500).Select(p => Signup(p, p)).ToList(), T0.AddDays(30));
         await evaluation.EvaluateProfilesAsync(await factory.QueryAsync(db => db.Profiles.Select(p => p.Id).ToListAsync()));
-        Assert.Equal(1500, (await index.ReadAsync(goal.Id, long.MinValue, long.MaxValue, null, null, true))!.Value.Completions.Count);
+        Assert.Equal(1501, (await index.ReadAsync(goal.Id, long.MinValue, long.MaxValue, null, null, true))!.Value.Completions.Count);
         await AssertSameAsync(index, stored, goal.Id);
 
         // Then late, earlier signups for some of them: the merged rows are overridden again.
@@ -198,6 +200,18 @@ public class ResultIndexTests
         Assert.Equal(2, (await index.ReadAsync(goalId, long.MinValue, long.MaxValue, null, null, true))!.Value.Conversions.Count);
     }
 
+    [Fact]
+    public async Task AGoalWithNoRows_IsNotHeld_AndIsReadFromTheStoreEachTime()
+    {
+        var goalId = Guid.NewGuid();
+        var store = new GatedStore(goalId) { Empty = true };
+        store.Release.SetResult();
+        var index = new ResultIndex(store, NullLogger<ResultIndex>.Instance);
+        Assert.Empty((await index.ReadAsync(goalId, long.MinValue, long.MaxValue, null, null, true))!.Value.Completions);
+        Assert.Empty((await index.ReadAsync(goalId, long.MinValue, long.MaxValue, null, null, true))!.Value.Completions);
+        Assert.Equal(2, store.Loads);
+    }
+
     /// <summary>Compares every read the analytics make, over a few periods and filters; returns the rows compared.</summary>
     private static async Task<int> AssertSameAsync(ResultIndex index, IAnalyticsStore stored, Guid goalId)
     {
@@ -239,6 +253,8 @@ public class ResultIndexTests
 
         public bool FailNext { get; set; }
 
+        public bool Empty { get; set; }
+
         public override async Task ScanGoalResultsAsync(Guid goal, Action<CompletionFact> completion, Action<ConversionFact, bool> conversion, CancellationToken ct = default)
         {
             Assert.Equal(goalId, goal);
@@ -250,6 +266,10 @@ public class ResultIndexTests
                 throw new InvalidOperationException("the database is gone");
             }
             Loads++;
+            if (Empty)
+            {
+                return;
+            }
             completion(new CompletionFact(1, 100, "email", "shop", null, null));
             conversion(new ConversionFact(1, 100, "email", "shop", null), true);
             conversion(new ConversionFact(1, 120, null, null, 7), false);

@@ -86,7 +86,7 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
             if (!_goals.TryGetValue(goalId, out var goal))
             {
                 _goals[goalId] = goal = new Loading<GoalResults, ResultChange>(_gate, (results, change) => results.Apply(change, _places));
-                goal.Start(() => LoadGoalAsync(goalId), () => _goals.GetValueOrDefault(goalId) == goal, () => _goals.Remove(goalId));
+                goal.Start(() => LoadGoalAsync(goalId), () => _goals.GetValueOrDefault(goalId) == goal, () => _goals.Remove(goalId), results => !results.IsEmpty);
             }
             return goal.Task;
         }
@@ -133,7 +133,14 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
 
         public Task<T> Task { get; private set; } = null!;
 
-        public void Start(Func<Task<T>> load, Func<bool> stillWanted, Action forget) => Task = RunAsync(load, stillWanted, forget);
+        private Func<T, bool> _keep = _ => true;
+
+        /// <param name="keep">Whether the loaded value is worth holding (an empty one is not: it is read again, cheaply, when next asked for).</param>
+        public void Start(Func<Task<T>> load, Func<bool> stillWanted, Action forget, Func<T, bool>? keep = null)
+        {
+            _keep = keep ?? _keep;
+            Task = RunAsync(load, stillWanted, forget);
+        }
 
         public void Apply(TChange change)
         {
@@ -174,6 +181,10 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
                 }
                 _pending = null;
                 _loaded = value;
+                if (!_keep(value) && stillWanted())
+                {
+                    forget(); // nothing worth holding: read from the store again next time
+                }
             }
             return value;
         }
@@ -285,6 +296,17 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
         {
             _completions = sortedCompletions;
             _conversions = sortedConversions;
+        }
+
+        public bool IsEmpty
+        {
+            get
+            {
+                lock (this)
+                {
+                    return _completions.Length == 0 && _conversions.Length == 0 && _overrides.Count == 0;
+                }
+            }
         }
 
         public void Apply(ResultChange change, PlaceTable places)

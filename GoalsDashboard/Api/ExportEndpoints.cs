@@ -22,7 +22,7 @@ public static class ExportEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> GoalAsync(Guid id, string kind, HttpRequest request, AnalyticsService analytics, CancellationToken ct)
+    private static async Task<IResult> GoalAsync(Guid id, string kind, HttpRequest request, AnalyticsService analytics, GoalService goals, CancellationToken ct)
     {
         if (kind is not ("trend" or "breakdowns" or "completions"))
         {
@@ -32,6 +32,10 @@ public static class ExportEndpoints
         {
             if (kind == "completions")
             {
+                if (await goals.GetAsync(id, ct) is null)
+                {
+                    return ApiProblems.NotFound($"No goal has the id {id}.");
+                }
                 var (rows, _) = await analytics.CompletionsAsync(id, query, 0, MaxCompletionRows, ct);
                 return File(CsvExports.Completions(rows), $"goal-completions-{Suffix(query)}.csv");
             }
