@@ -232,6 +232,9 @@ public class ResultIndexTests
                     Assert.Equal(completions.OrderBy(c => c.ProfileId), held.Value.Completions.OrderBy(c => c.ProfileId));
                     Assert.Equal(conversions.OrderBy(c => (c.ProfileId, c.At, c.Value, c.Channel, c.Site)),
                         held.Value.Conversions.OrderBy(c => (c.ProfileId, c.At, c.Value, c.Channel, c.Site)));
+                    var completionsOnly = await index.ReadAsync(goalId, start, end, site, channel, withPlaces, withConversions: false);
+                    Assert.Equal(completions.OrderBy(c => c.ProfileId), completionsOnly!.Value.Completions.OrderBy(c => c.ProfileId));
+                    Assert.Empty(completionsOnly.Value.Conversions);
                     rows += completions.Count + conversions.Count;
                 }
             }

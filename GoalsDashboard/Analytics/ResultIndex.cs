@@ -21,10 +21,11 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
     /// <summary>
     /// The goal's completions and conversions in [startMs, endMs), narrowed by their site and channel,
     /// exactly as <see cref="IAnalyticsStore.CompletionsAsync"/> and <see cref="IAnalyticsStore.ConversionsAsync"/>
-    /// would read them; null when they cannot be loaded (the caller reads the store).
+    /// would read them (no conversions unless <paramref name="withConversions"/>); null when they cannot
+    /// be loaded (the caller reads the store).
     /// </summary>
     public async Task<(List<CompletionFact> Completions, List<ConversionFact> Conversions)?> ReadAsync(
-        Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default)
+        Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, CancellationToken ct = default, bool withConversions = true)
     {
         FirstSeen firstSeen;
         GoalResults results;
@@ -38,7 +39,7 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
             logger.LogWarning(e, "Could not load the results of goal {Goal} into memory; reading them from the database", goalId);
             return null;
         }
-        var (completions, conversions) = results.Read(startMs, endMs, site, channel, withPlaces, _places);
+        var (completions, conversions) = results.Read(startMs, endMs, site, channel, withPlaces, withConversions, _places);
         firstSeen.Fill(completions);
         return (completions, conversions);
     }
@@ -321,7 +322,8 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
             }
         }
 
-        public (List<CompletionFact>, List<ConversionFact>) Read(long startMs, long endMs, string? site, string? channel, bool withPlaces, PlaceTable places)
+        public (List<CompletionFact>, List<ConversionFact>) Read(long startMs, long endMs, string? site, string? channel, bool withPlaces, bool withConversions,
+            PlaceTable places)
         {
             lock (this)
             {
@@ -338,7 +340,7 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
                         completions.Add(new CompletionFact(r.ProfileId, r.At, c, s, ValueOf(r.Value), null));
                     }
                 }
-                var conversionRows = Range(_conversions, startMs, endMs);
+                var conversionRows = withConversions ? Range(_conversions, startMs, endMs) : ArraySegment<Row>.Empty;
                 var conversions = new List<ConversionFact>(conversionRows.Count);
                 foreach (var r in conversionRows)
                 {
@@ -355,7 +357,7 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
                     {
                         completions.Add(withPlaces ? done : done with { Site = null, Channel = null });
                     }
-                    foreach (var conversion in change.Conversions)
+                    foreach (var conversion in withConversions ? change.Conversions : [])
                     {
                         if (Keeps(conversion.At, conversion.Site, conversion.Channel))
                         {

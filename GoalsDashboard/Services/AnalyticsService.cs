@@ -111,7 +111,7 @@ public sealed partial class AnalyticsService
     {
         var context = await ContextAsync(query, withBreakdowns: false, ct);
         var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
-        var all = (await ResultsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: true, ct)).Completions
+        var all = (await CompletionRowsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: true, ct))
             .Where(c => context.Scope.Keeps(c.ProfileId, c.At))
             .OrderByDescending(c => c.At).ThenBy(c => c.ProfileId)
             .ToList();
@@ -133,7 +133,7 @@ public sealed partial class AnalyticsService
     {
         var context = await ContextAsync(query, withBreakdowns: false, ct);
         var (startMs, endMs) = (context.Buckets[0].StartMs, context.Buckets[^1].EndMs);
-        var converters = (await ResultsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: false, ct)).Completions
+        var converters = (await CompletionRowsAsync(goalId, startMs, endMs, query.Where.Site, query.Where.Channel, withPlaces: false, ct))
             .Where(c => context.Scope.Keeps(c.ProfileId, c.At)).Select(c => c.ProfileId).ToHashSet();
         var others = context.Activity.Profiles.Where(p => !converters.Contains(p) && context.Scope.Includes(p)).ToHashSet();
         if (converters.Count == 0 || others.Count == 0)
@@ -318,6 +318,12 @@ public sealed partial class AnalyticsService
         await _results.ReadAsync(goalId, startMs, endMs, site, channel, withPlaces, ct)
         ?? (await _store.CompletionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct),
             await _store.ConversionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct));
+
+    /// <summary>The goal's completions in [startMs, endMs) alone (the recent completions, converter interests).</summary>
+    private async Task<List<CompletionFact>> CompletionRowsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces,
+        CancellationToken ct) =>
+        (await _results.ReadAsync(goalId, startMs, endMs, site, channel, withPlaces, ct, withConversions: false))?.Completions
+        ?? await _store.CompletionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct);
 
     private async Task<(Guid Id, string? Currency)?> GoalAsync(Guid id, CancellationToken ct)
     {
