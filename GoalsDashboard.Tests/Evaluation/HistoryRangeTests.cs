@@ -1,12 +1,16 @@
 using GoalsDashboard.Data;
 using GoalsDashboard.Domain;
+using GoalsDashboard.Evaluation;
 using GoalsDashboard.Ingestion;
 using GoalsDashboard.Tests.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GoalsDashboard.Tests.Evaluation;
 
-/// <summary>Backfills read all history in id ranges, one per core: together the ranges must be exactly the whole.</summary>
+/// <summary>
+/// Reads of all history: in id ranges, one per core, together exactly the whole; and the backfill's read,
+/// reduced to the events a goal can use, evaluating exactly as the whole histories do.
+/// </summary>
 public class HistoryRangeTests
 {
     [Theory]
@@ -55,5 +59,62 @@ public class HistoryRangeTests
         Assert.Equal(14, whole.Count);
         Assert.Equal(whole.Order(), parts.Order());
         Assert.Contains(whole, h => h.Item2 == 0 && h.Item3 == 1);
+    }
+
+    [Fact]
+    public async Task BackfillRead_EvaluatesAsTheWholeHistories_ForRandomGoals()
+    {
+        await using var factory = new GoalsAppFactory();
+        _ = factory.Server;
+        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var random = new Random(7);
+        var t0 = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        // Few instants per profile, so that events share them with each other and with property changes.
+        var instants = Enumerable.Range(0, 6).Select(i => t0.AddMinutes(i * 97)).ToArray();
+        string[] names = ["signup", "trial", "purchase", "refund", TrackedEvent.PageViewName, TrackedEvent.PageViewName];
+        string[] paths = ["/pricing", "/blog/a", "/blog/b/c", "/docs/x", "/pricing?utm=x", "/"];
+        var events = Enumerable.Range(0, 600).Select(i =>
+        {
+            var name = names[random.Next(names.Length)];
+            return new IncomingEvent($"b{i}", $"backfill-p{random.Next(40)}", name, instants[random.Next(instants.Length)], random.Next(2) == 0 ? "shop" : "blog",
+                name == TrackedEvent.PageViewName ? paths[random.Next(paths.Length)] : null, $"channel-{random.Next(3)}", null,
+                random.Next(2) == 0 ? $$"""{"amount":{{random.Next(100)}}}""" : null, name == "purchase" ? random.Next(1, 100) : null, name == "purchase" ? "EUR" : null);
+        }).ToList();
+        foreach (var batch in events.Chunk(50))
+        {
+            await store.IngestEventsAsync(batch, t0.AddDays(1));
+        }
+        await store.SetPropertiesAsync(Enumerable.Range(0, 30).Select(i => new ProfilePropertyChanges($"backfill-p{random.Next(45)}",
+            [new IncomingPropertyChange("plan", PropertyValue.String(random.Next(2) == 0 ? "pro" : "free"))], instants[random.Next(instants.Length)])).ToList());
+
+        var whole = new Dictionary<long, ProfileHistory>();
+        await foreach (var stored in store.ReadHistoriesAsync(null, withEventProperties: true))
+        {
+            whole[stored.History.ProfileId] = stored.History;
+        }
+        var (compared, dropped) = (0, 0);
+        for (var g = 0; g < 60; g++)
+        {
+            var goal = new GoalSpec(Goal.Create(GoalRules.Normalize(LiveEqualsRecomputationPropertyTests.RandomGoal(random, $"g{g}")), "test", t0));
+            var needs = EventNeeds.For([goal]);
+            var read = new List<ProfileHistory>();
+            foreach (var share in await store.ReadAllHistoriesAsync([goal.Id], needs, parts: 3))
+            {
+                read.AddRange(share.Select(s => s.History));
+            }
+            Assert.Equal(whole.Keys.Order(), read.Select(h => h.ProfileId));
+            foreach (var reduced in read)
+            {
+                var expected = GoalEvaluator.Evaluate(goal, whole[reduced.ProfileId]);
+                var actual = GoalEvaluator.Evaluate(goal, reduced);
+                Assert.True(expected.Completion == actual.Completion, $"goal {g}, profile {reduced.ProfileId}: completion {expected.Completion} became {actual.Completion}");
+                Assert.True(expected.Conversions.SequenceEqual(actual.Conversions), $"goal {g}, profile {reduced.ProfileId}: conversions differ");
+                // Never more than the reduction the rules define.
+                Assert.Equal(needs.Reduce(whole[reduced.ProfileId]).Events.Select(e => e.Id), reduced.Events.Select(e => e.Id));
+                compared++;
+                dropped += whole[reduced.ProfileId].Events.Count - reduced.Events.Count;
+            }
+        }
+        Assert.True(compared > 1000 && dropped > 1000, $"{compared} histories compared, {dropped} events dropped");
     }
 }

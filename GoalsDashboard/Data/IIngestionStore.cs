@@ -54,6 +54,14 @@ public interface IIngestionStore
     /// <summary>The histories of the profiles with ids in the range, in id order: one share of a read of all history split across cores.</summary>
     IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(ProfileRange range, bool withEventProperties, CancellationToken ct = default);
 
+    /// <summary>
+    /// Every stored profile's history reduced to the events <paramref name="needs"/> keeps (see <see cref="EventNeeds"/>),
+    /// with the conversions recorded through the API for <paramref name="goalIds"/>: the read of a backfill, done in bulk and held in memory
+    /// until the shares are dropped. The histories come in profile-id order, cut into <paramref name="parts"/>
+    /// shares to be evaluated side by side. <paramref name="progress"/> hears the fraction read so far.
+    /// </summary>
+    Task<IReadOnlyList<IEnumerable<StoredHistory>>> ReadAllHistoriesAsync(IReadOnlyCollection<Guid> goalIds, EventNeeds needs, int parts, Action<double>? progress = null, CancellationToken ct = default);
+
     /// <summary>The largest profile id stored (0 with none).</summary>
     Task<long> MaxProfileIdAsync(CancellationToken ct = default);
 

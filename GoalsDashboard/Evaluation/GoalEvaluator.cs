@@ -71,12 +71,13 @@ public static class GoalEvaluator
             }
 
             // completed_at: the earliest event or property-change time at which the goal holds, inside the window.
-            var candidates = history.Events.Select(e => e.Timestamp).Concat(history.Changes.Select(c => c.Timestamp))
-                .Where(t => goal.Window is null || (t >= windowStart && t <= windowEnd))
-                .Distinct().Order();
             DateTimeOffset? completedAt = null;
-            foreach (var t in candidates)
+            foreach (var t in Instants(history))
             {
+                if (goal.Window is not null && (t < windowStart || t > windowEnd))
+                {
+                    continue;
+                }
                 if (GoalHolds(t))
                 {
                     completedAt = t;
@@ -138,6 +139,25 @@ public static class GoalEvaluator
 
         conversions.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
         return new EvaluationResult(completion, conversions);
+    }
+
+    /// <summary>Every event and property-change time, ascending, each once (both lists are in time order).</summary>
+    private static IEnumerable<DateTimeOffset> Instants(ProfileHistory history)
+    {
+        var (events, changes) = (history.Events, history.Changes);
+        int e = 0, c = 0;
+        DateTimeOffset? last = null;
+        while (e < events.Count || c < changes.Count)
+        {
+            var t = c >= changes.Count || (e < events.Count && events[e].Timestamp <= changes[c].Timestamp)
+                ? events[e++].Timestamp
+                : changes[c++].Timestamp;
+            if (t != last)
+            {
+                last = t;
+                yield return t;
+            }
+        }
     }
 
     private static bool TryWindow(GoalSpec goal, ProfileHistory history, out DateTimeOffset start, out DateTimeOffset end)

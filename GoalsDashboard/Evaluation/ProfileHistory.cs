@@ -31,8 +31,21 @@ public sealed class ProfileHistory
     {
         ProfileId = profileId;
         // Time order, then store order: "earliest-stored" is the lower id.
-        Events = events.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).ToArray();
-        Changes = changes.OrderBy(c => c.Timestamp).ThenBy(c => c.Order).ToArray();
+        Events = InOrder(events.ToArray(), (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Id.CompareTo(b.Id));
+        Changes = InOrder(changes.ToArray(), (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Order.CompareTo(b.Order));
+    }
+
+    /// <summary>Stores hand most histories over already in order; a stable sort only when they are not.</summary>
+    private static T[] InOrder<T>(T[] items, Comparison<T> compare)
+    {
+        for (var i = 1; i < items.Length; i++)
+        {
+            if (compare(items[i - 1], items[i]) > 0)
+            {
+                return items.Order(Comparer<T>.Create(compare)).ToArray();
+            }
+        }
+        return items;
     }
 
     public long ProfileId { get; }

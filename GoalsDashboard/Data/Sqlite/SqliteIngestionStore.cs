@@ -74,46 +74,8 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
         var connection = await SqliteConnections.OpenAsync(db, ct);
         // Property changes and recorded conversions are few: read them whole, then stream the events.
         var filter = where is null ? "" : $" WHERE {where}";
-        var changes = new Dictionary<long, List<PropertyFact>>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = $"SELECT ProfileId, Key, Kind, Value, Timestamp, Id FROM property_changes{filter}";
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var profileId = reader.GetInt64(0);
-                if (!changes.TryGetValue(profileId, out var list))
-                {
-                    changes[profileId] = list = [];
-                }
-                var value = new PropertyValue((PropertyValueKind)reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3));
-                list.Add(new PropertyFact(reader.GetString(1), value, FromMillis(reader.GetInt64(4)), reader.GetInt64(5)));
-            }
-        }
-        var recorded = new Dictionary<long, Dictionary<Guid, List<RecordedConversion>>>();
-        await using (var command = connection.CreateCommand())
-        {
-            var sourceFilter = $"Source IN ({(int)ConversionSource.Api},{(int)ConversionSource.Match})";
-            command.CommandText = "SELECT ProfileId, GoalId, Timestamp, Source, Value, Channel, Site, EventId FROM conversions WHERE "
-                + sourceFilter + (where is null ? "" : $" AND {where}");
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var profileId = reader.GetInt64(0);
-                if (!recorded.TryGetValue(profileId, out var byGoal))
-                {
-                    recorded[profileId] = byGoal = [];
-                }
-                var goalId = reader.GetGuid(1);
-                if (!byGoal.TryGetValue(goalId, out var list))
-                {
-                    byGoal[goalId] = list = [];
-                }
-                list.Add(new RecordedConversion(FromMillis(reader.GetInt64(2)), (ConversionSource)reader.GetInt32(3),
-                    reader.IsDBNull(4) ? null : (decimal)reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetInt64(7)));
-            }
-        }
+        var changes = await ReadChangesAsync(connection, where, ct);
+        var recorded = await ReadRecordedAsync(connection, where, ct);
 
         var seen = new HashSet<long>();
         await using (var command = connection.CreateCommand())
@@ -151,6 +113,53 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
         {
             yield return Assemble(profileId, [], changes, recorded);
         }
+    }
+
+    /// <param name="where">A condition on ProfileId, or null for every profile.</param>
+    private static async Task<Dictionary<long, List<PropertyFact>>> ReadChangesAsync(SqliteConnection connection, string? where, CancellationToken ct)
+    {
+        var changes = new Dictionary<long, List<PropertyFact>>();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ProfileId, Key, Kind, Value, Timestamp, Id FROM property_changes" + (where is null ? "" : $" WHERE {where}");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var profileId = reader.GetInt64(0);
+            if (!changes.TryGetValue(profileId, out var list))
+            {
+                changes[profileId] = list = [];
+            }
+            var value = new PropertyValue((PropertyValueKind)reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+            list.Add(new PropertyFact(reader.GetString(1), value, FromMillis(reader.GetInt64(4)), reader.GetInt64(5)));
+        }
+        return changes;
+    }
+
+    /// <summary>The conversions recorded through the API (inputs to evaluation), by profile and goal.</summary>
+    /// <param name="where">A condition on ProfileId, or null for every profile.</param>
+    private static async Task<Dictionary<long, Dictionary<Guid, List<RecordedConversion>>>> ReadRecordedAsync(SqliteConnection connection, string? where, CancellationToken ct)
+    {
+        var recorded = new Dictionary<long, Dictionary<Guid, List<RecordedConversion>>>();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ProfileId, GoalId, Timestamp, Source, Value, Channel, Site, EventId FROM conversions WHERE "
+            + $"Source IN ({(int)ConversionSource.Api},{(int)ConversionSource.Match})" + (where is null ? "" : $" AND {where}");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var profileId = reader.GetInt64(0);
+            if (!recorded.TryGetValue(profileId, out var byGoal))
+            {
+                recorded[profileId] = byGoal = [];
+            }
+            var goalId = reader.GetGuid(1);
+            if (!byGoal.TryGetValue(goalId, out var list))
+            {
+                byGoal[goalId] = list = [];
+            }
+            list.Add(new RecordedConversion(FromMillis(reader.GetInt64(2)), (ConversionSource)reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : (decimal)reader.GetDouble(4), reader.StringOrNull(5), reader.StringOrNull(6), reader.LongOrNull(7)));
+        }
+        return recorded;
     }
 
     private static StoredHistory Assemble(long profileId, List<EventFact> events, Dictionary<long, List<PropertyFact>> changes,
