@@ -4,7 +4,8 @@ using GoalsDashboard.Benchmarks;
 
 // Usage: dotnet run -c Release --project GoalsDashboard.Benchmarks -- [--profiles 100000] [--events 1000000] [--senders 2] [--database file] [--direct]
 // With --database, the loaded database is kept in that file; when the file already exists, loading is
-// skipped and only the analytics and funnels are measured on it (to iterate on queries).
+// skipped and only the backfill (of the backfill goal, deleted and saved again), the analytics and the
+// funnels are measured on it (to iterate on them).
 // With --direct, events are written straight into the app's database instead of through the API, and
 // the goals are then evaluated by backfill: for large runs (10M events) where ingestion is not measured.
 var options = BenchmarkOptions.Parse(args);
@@ -20,6 +21,14 @@ try
     if (analyticsOnly)
     {
         await using var loaded = await AppUnderTest.StartAsync(databasePath);
+        // The first runs while the app is still warming up (its daily activity is built at start): the median of the next three.
+        await loaded.BackfillAgainAsync(Workload.BackfillGoal);
+        var again = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            again.Add((await loaded.BackfillAgainAsync(Workload.BackfillGoal)).Evaluation.TotalMilliseconds);
+        }
+        results.Add(("Backfill of one new goal over all events (saved again, median of 3)", $"{Median(again):N0} ms", "<= 2000 ms"));
         await MeasureQueriesAsync(loaded, results);
         return;
     }
