@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Ingestion;
 using Microsoft.Data.Sqlite;
@@ -181,11 +182,8 @@ internal sealed partial class SqliteIngestionStore
         await using (var select = connection.CreateCommand())
         {
             select.Transaction = tx;
-            select.CommandText = $"SELECT ExternalId, Id FROM profiles WHERE ExternalId IN ({Placeholders(externalIds.Count)})";
-            for (var i = 0; i < externalIds.Count; i++)
-            {
-                select.Parameters.AddWithValue("$p" + i, externalIds[i]);
-            }
+            select.CommandText = $"SELECT ExternalId, Id FROM profiles WHERE ExternalId IN ({EachOf})";
+            select.Parameters.AddWithValue("$values", JsonSerializer.Serialize(externalIds));
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -214,11 +212,8 @@ internal sealed partial class SqliteIngestionStore
     {
         await using var command = connection.CreateCommand();
         command.Transaction = tx;
-        command.CommandText = string.Format(System.Globalization.CultureInfo.InvariantCulture, sqlFormat, Placeholders(values.Count));
-        for (var i = 0; i < values.Count; i++)
-        {
-            command.Parameters.AddWithValue("$p" + i, values[i]);
-        }
+        command.CommandText = string.Format(System.Globalization.CultureInfo.InvariantCulture, sqlFormat, EachOf);
+        command.Parameters.AddWithValue("$values", JsonSerializer.Serialize(values));
         var result = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -228,5 +223,9 @@ internal sealed partial class SqliteIngestionStore
         return result;
     }
 
-    private static string Placeholders(int count) => string.Join(',', Enumerable.Range(0, count).Select(i => "$p" + i));
+    /// <summary>
+    /// A batch's ids as one JSON parameter, not one parameter each: SQLite finds a named parameter by a
+    /// linear search, so binding a thousand of them one by one costs half a million string comparisons.
+    /// </summary>
+    private const string EachOf = "SELECT value FROM json_each($values)";
 }
