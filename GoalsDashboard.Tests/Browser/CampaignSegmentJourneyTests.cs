@@ -107,10 +107,8 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await BrowserFixture.FillAndLeaveAsync(page, "segment-value", "pro");
             await page.Locator("[data-testid=add-segment-condition]").ClickAsync();
             var second = page.Locator("[data-testid=segment-condition]").Nth(1);
-            await second.Locator("[data-testid=segment-field]").ClickAsync();
-            await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "First channel" }).ClickAsync();
-            await second.Locator("[data-testid=operator]").ClickAsync();
-            await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "is not" }).First.ClickAsync();
+            await BrowserFixture.PickAsync(page, second.Locator("[data-testid=segment-field]"), "First channel");
+            await BrowserFixture.PickAsync(page, second.Locator("[data-testid=operator]"), "is not");
             var value = BrowserFixture.Input(second, "segment-value");
             await value.FillAsync("paid_search");
             await value.PressAsync("Tab");

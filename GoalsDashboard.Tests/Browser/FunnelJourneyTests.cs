@@ -28,8 +28,7 @@ public class FunnelJourneyTests(BrowserFixture browser)
             string[] picked = ["Trial Started", "Trial Signup Completed", "Workspace Activated", "First Purchase Made"];
             for (var i = 0; i < picked.Length; i++)
             {
-                await steps.Nth(i).Locator("[data-testid=step-goal]").ClickAsync();
-                await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = picked[i] }).First.ClickAsync();
+                await BrowserFixture.PickAsync(page, steps.Nth(i).Locator("[data-testid=step-goal]"), picked[i]);
             }
             // …then signup moved up to be the first step.
             await steps.Nth(1).Locator("[data-testid=step-up]").ClickAsync();

@@ -66,10 +66,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name), FullPage = true });
 
     /// <summary>Opens a MudSelect by its data-testid and picks the option with this text.</summary>
-    public static async Task PickAsync(IPage page, string select, string option)
+    public static Task PickAsync(IPage page, string select, string option) => PickAsync(page, page.Locator($"[data-testid={select}]"), option);
+
+    /// <summary>
+    /// Opens a MudSelect and picks the option with this text, then waits for its list to close: until it
+    /// has, the list lies over whatever is clicked next.
+    /// </summary>
+    public static async Task PickAsync(IPage page, ILocator select, string option)
     {
-        await page.Locator($"[data-testid={select}]").ClickAsync();
+        await select.ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).First.ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
 
     /// <summary>Waits until a KPI card shows this value.</summary>
