@@ -2,7 +2,9 @@ using GoalsDashboard.Data;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Evaluation;
 using GoalsDashboard.Ingestion;
+using GoalsDashboard.Services;
 using GoalsDashboard.Tests.TestInfrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GoalsDashboard.Tests.Evaluation;
@@ -68,25 +70,7 @@ public class HistoryRangeTests
         _ = factory.Server;
         var store = factory.Services.GetRequiredService<IIngestionStore>();
         var random = new Random(7);
-        var t0 = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        // Few instants per profile, so that events share them with each other and with property changes.
-        var instants = Enumerable.Range(0, 6).Select(i => t0.AddMinutes(i * 97)).ToArray();
-        string[] names = ["signup", "trial", "purchase", "refund", TrackedEvent.PageViewName, TrackedEvent.PageViewName];
-        string[] paths = ["/pricing", "/blog/a", "/blog/b/c", "/docs/x", "/pricing?utm=x", "/"];
-        var events = Enumerable.Range(0, 600).Select(i =>
-        {
-            var name = names[random.Next(names.Length)];
-            return new IncomingEvent($"b{i}", $"backfill-p{random.Next(40)}", name, instants[random.Next(instants.Length)], random.Next(2) == 0 ? "shop" : "blog",
-                name == TrackedEvent.PageViewName ? paths[random.Next(paths.Length)] : null, $"channel-{random.Next(3)}", null,
-                random.Next(2) == 0 ? $$"""{"amount":{{random.Next(100)}}}""" : null, name == "purchase" ? random.Next(1, 100) : null, name == "purchase" ? "EUR" : null);
-        }).ToList();
-        foreach (var batch in events.Chunk(50))
-        {
-            await store.IngestEventsAsync(batch, t0.AddDays(1));
-        }
-        await store.SetPropertiesAsync(Enumerable.Range(0, 30).Select(i => new ProfilePropertyChanges($"backfill-p{random.Next(45)}",
-            [new IncomingPropertyChange("plan", PropertyValue.String(random.Next(2) == 0 ? "pro" : "free"))], instants[random.Next(instants.Length)])).ToList());
-
+        await StoreSharedInstantsAsync(store, random);
         var whole = new Dictionary<long, ProfileHistory>();
         await foreach (var stored in store.ReadHistoriesAsync(null, withEventProperties: true))
         {
@@ -95,7 +79,7 @@ public class HistoryRangeTests
         var (compared, dropped) = (0, 0);
         for (var g = 0; g < 60; g++)
         {
-            var goal = new GoalSpec(Goal.Create(GoalRules.Normalize(LiveEqualsRecomputationPropertyTests.RandomGoal(random, $"g{g}")), "test", t0));
+            var goal = new GoalSpec(Goal.Create(GoalRules.Normalize(LiveEqualsRecomputationPropertyTests.RandomGoal(random, $"g{g}")), "test", T0));
             var needs = EventNeeds.For([goal]);
             var read = new List<ProfileHistory>();
             foreach (var share in await store.ReadAllHistoriesAsync([goal.Id], needs, parts: 3))
@@ -117,4 +101,69 @@ public class HistoryRangeTests
         }
         Assert.True(compared > 1000 && dropped > 1000, $"{compared} histories compared, {dropped} events dropped");
     }
+
+    [Fact]
+    public async Task Backfill_StoresWhatTheWholeHistoriesEvaluateTo_ForRandomGoals()
+    {
+        await using var factory = new GoalsAppFactory(settings: new Dictionary<string, string> { ["Goals:MaxActive"] = "1000" });
+        _ = factory.Server;
+        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var goals = factory.Services.GetRequiredService<GoalService>();
+        var evaluation = factory.Services.GetRequiredService<EvaluationService>();
+        var random = new Random(11);
+        await StoreSharedInstantsAsync(store, random);
+        var whole = new List<ProfileHistory>();
+        await foreach (var stored in store.ReadHistoriesAsync(null, withEventProperties: true))
+        {
+            whole.Add(stored.History);
+        }
+
+        var completions = 0;
+        for (var g = 0; g < 25; g++)
+        {
+            var goal = await goals.CreateAsync(LiveEqualsRecomputationPropertyTests.RandomGoal(random, $"backfilled {g}"), "test");
+            await evaluation.BackfillAsync(goal.Id);
+            var (storedCompletions, storedConversions) = await factory.QueryAsync(async db => (
+                await db.Completions.AsNoTracking().Where(c => c.GoalId == goal.Id).ToDictionaryAsync(c => c.ProfileId),
+                await db.Conversions.AsNoTracking().Where(c => c.GoalId == goal.Id).ToListAsync()));
+            foreach (var history in whole)
+            {
+                var expected = GoalEvaluator.Evaluate(goal, history);
+                var completion = storedCompletions.GetValueOrDefault(history.ProfileId);
+                var context = $"goal {g}, profile {history.ProfileId}";
+                Assert.True(expected.Completion?.CompletedAt == completion?.CompletedAt, $"completion time differs: {context}");
+                Assert.True(expected.Completion?.TriggerEventId == completion?.TriggerEventId, $"trigger differs: {context}");
+                Assert.True(expected.Completion?.Channel == completion?.Channel && expected.Completion?.Site == completion?.Site, $"channel or site differs: {context}");
+                Assert.True(expected.Completion?.Value == completion?.Value, $"value differs: {context}");
+                Assert.Equal(expected.Conversions.Select(c => (c.Timestamp, c.Source, c.EventId, c.Value)).Order(),
+                    storedConversions.Where(c => c.ProfileId == history.ProfileId).Select(c => (c.Timestamp, c.Source, c.EventId, c.Value)).Order());
+                completions += expected.Completion is null ? 0 : 1;
+            }
+            await goals.SetStatusAsync(goal.Id, GoalStatus.Archived, "test");
+        }
+        Assert.True(completions > 100, $"only {completions} completions");
+    }
+
+    /// <summary>600 events and 30 property changes of about 40 profiles, on six instants, so that they share them often.</summary>
+    private static async Task StoreSharedInstantsAsync(IIngestionStore store, Random random)
+    {
+        var instants = Enumerable.Range(0, 6).Select(i => T0.AddMinutes(i * 97)).ToArray();
+        string[] names = ["signup", "trial", "purchase", "refund", TrackedEvent.PageViewName, TrackedEvent.PageViewName];
+        string[] paths = ["/pricing", "/blog/a", "/blog/b/c", "/docs/x", "/pricing?utm=x", "/"];
+        var events = Enumerable.Range(0, 600).Select(i =>
+        {
+            var name = names[random.Next(names.Length)];
+            return new IncomingEvent($"b{i}", $"backfill-p{random.Next(40)}", name, instants[random.Next(instants.Length)], random.Next(2) == 0 ? "shop" : "blog",
+                name == TrackedEvent.PageViewName ? paths[random.Next(paths.Length)] : null, $"channel-{random.Next(3)}", null,
+                random.Next(2) == 0 ? $$"""{"amount":{{random.Next(100)}}}""" : null, name == "purchase" ? random.Next(1, 100) : null, name == "purchase" ? "EUR" : null);
+        }).ToList();
+        foreach (var batch in events.Chunk(50))
+        {
+            await store.IngestEventsAsync(batch, T0.AddDays(1));
+        }
+        await store.SetPropertiesAsync(Enumerable.Range(0, 30).Select(i => new ProfilePropertyChanges($"backfill-p{random.Next(45)}",
+            [new IncomingPropertyChange("plan", PropertyValue.String(random.Next(2) == 0 ? "pro" : "free"))], instants[random.Next(instants.Length)])).ToList());
+    }
+
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 }
