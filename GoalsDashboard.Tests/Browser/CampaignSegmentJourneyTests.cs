@@ -109,9 +109,7 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             var second = page.Locator("[data-testid=segment-condition]").Nth(1);
             await BrowserFixture.PickAsync(page, second.Locator("[data-testid=segment-field]"), "First channel");
             await BrowserFixture.PickAsync(page, second.Locator("[data-testid=operator]"), "is not");
-            var value = BrowserFixture.Input(second, "segment-value");
-            await value.FillAsync("paid_search");
-            await value.PressAsync("Tab");
+            await BrowserFixture.FillAndLeaveAsync(page, BrowserFixture.Input(second, "segment-value"), "paid_search");
             await Assertions.Expect(page.Locator("[data-testid=segment-count]")).ToHaveTextAsync($"{expected:N0} profiles match now");
             // Negating the second test turns "first channel is not paid_search" around, and back.
             var negate = second.Locator("[data-testid=segment-negate] input, input[data-testid=segment-negate]");

@@ -24,6 +24,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ChromiumPath}; ./test.sh installs it (apt-get install -y chromium).");
         }
         BaseUrl = Factory.StartRealServer();
+        await Factory.WaitUntilEvaluatedAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -69,14 +70,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static Task PickAsync(IPage page, string select, string option) => PickAsync(page, page.Locator($"[data-testid={select}]"), option);
 
     /// <summary>
-    /// Opens a MudSelect and picks the option with this text, then waits for its list to close: until it
-    /// has, the list lies over whatever is clicked next.
+    /// Opens a MudSelect and picks the option with this text. Lists still open (an autocomplete's suggestions
+    /// can arrive after it was left) are closed first, and the select's own after: an open list lies over
+    /// whatever is clicked next.
     /// </summary>
     public static async Task PickAsync(IPage page, ILocator select, string option)
     {
+        await CloseListsAsync(page);
         await select.ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = option }).First.ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+        await CloseListsAsync(page);
     }
 
     /// <summary>Waits until a KPI card shows this value.</summary>
@@ -93,11 +96,27 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Fills a field by its data-testid and tabs out of it (no Escape: inside a dialog it would close it).</summary>
-    public static async Task FillAndLeaveAsync(IPage page, string testId, string text)
+    public static Task FillAndLeaveAsync(IPage page, string testId, string text) => FillAndLeaveAsync(page, Input(page, testId), text);
+
+    /// <summary>Fills a field and tabs out of it, then checks it kept the text.</summary>
+    public static async Task FillAndLeaveAsync(IPage page, ILocator input, string text)
     {
-        var input = Input(page, testId);
         await input.FillAsync(text);
         await input.PressAsync("Tab");
+        await Assertions.Expect(input).ToHaveValueAsync(text);
+    }
+
+    /// <summary>Clicks a heading (the dialog's, when one is open, so that the dialog stays) until no list is open, as a user would.</summary>
+    public static async Task CloseListsAsync(IPage page)
+    {
+        var open = page.Locator(".mud-popover-open .mud-list-item");
+        for (var i = 0; i < 20 && await open.CountAsync() > 0; i++)
+        {
+            var dialog = page.Locator(".mud-dialog .mud-dialog-title");
+            await (await dialog.CountAsync() > 0 ? dialog.First : page.Locator("h1").First).ClickAsync();
+            await Task.Delay(100);
+        }
+        await Assertions.Expect(open).ToHaveCountAsync(0);
     }
 
     /// <summary>The layout marks itself once its first interactive render ran, i.e. the circuit is up.</summary>

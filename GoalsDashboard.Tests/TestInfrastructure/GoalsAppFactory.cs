@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using GoalsDashboard.Data;
+using GoalsDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -87,6 +89,21 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
         return addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/');
     }
 
+    /// <summary>
+    /// Waits until the app has evaluated everything stored (no profile pending, no goal behind): seeding
+    /// stores the demo's goals before its events, so their backfills and live evaluation run in the background.
+    /// </summary>
+    public async Task WaitUntilEvaluatedAsync()
+    {
+        var behind = await HttpJson.PollAsync(() => QueryAsync(async db =>
+            await db.PendingEvaluations.CountAsync() + await db.Goals.CountAsync(g => g.Status == GoalStatus.Active && g.EvaluatedVersion < g.Version)),
+            n => n == 0, timeoutMs: 60_000);
+        if (behind > 0)
+        {
+            throw new TimeoutException($"{behind} profiles or goals were still waiting for evaluation after a minute.");
+        }
+    }
+
     public async Task CreateUserAsync(string email, string password, string role)
     {
         await using var scope = Services.CreateAsyncScope();
@@ -153,10 +170,10 @@ public sealed class SeededAppFixture : IAsyncLifetime
 {
     public GoalsAppFactory Factory { get; } = new(seedDemo: true);
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         _ = Factory.Server; // builds the host: migrations and demo seeding run now
-        return Task.CompletedTask;
+        await Factory.WaitUntilEvaluatedAsync();
     }
 
     public async Task DisposeAsync() => await Factory.DisposeAsync();
