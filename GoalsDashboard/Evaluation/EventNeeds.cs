@@ -99,7 +99,7 @@ public sealed class EventNeeds
     }
 
     public bool Uses(EventFact e) =>
-        UsesName(Encoding.UTF8.GetBytes(e.Name)) || (e.Name == TrackedEvent.PageViewName && UsesPageView(e.Path));
+        Names.Contains(e.Name, StringComparer.Ordinal) || (e.Name == TrackedEvent.PageViewName && UsesPageView(e.Path));
 
     /// <summary>The history reduced as the class describes: what a read with these needs hands to evaluation.</summary>
     public ProfileHistory Reduce(ProfileHistory history)

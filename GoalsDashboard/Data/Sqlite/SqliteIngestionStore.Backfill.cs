@@ -203,11 +203,10 @@ internal sealed partial class SqliteIngestionStore
                         pageViews[path] = keep = needs.UsesPageView(path);
                     }
                 }
-                var bit = 1UL << (int)(id & 63);
-                if ((marked[id >> 6] & bit) != 0)
+                if (IsMarked(marked, id))
                 {
                     // Read here already: the read by id below skips it.
-                    Interlocked.And(ref marked[id >> 6], ~bit);
+                    Interlocked.And(ref marked[id >> 6], ~Bit(id));
                     keep = true;
                 }
                 if (keep)
@@ -221,7 +220,7 @@ internal sealed partial class SqliteIngestionStore
         var rest = new List<long>();
         for (var id = Math.Max(range.From, 0); id < Math.Min(range.To, maxEventId + 1); id++)
         {
-            if ((marked[id >> 6] & (1UL << (int)(id & 63))) != 0)
+            if (IsMarked(marked, id))
             {
                 rest.Add(id);
             }
@@ -258,7 +257,11 @@ internal sealed partial class SqliteIngestionStore
 
     private static readonly byte[] PageView = Encoding.UTF8.GetBytes(TrackedEvent.PageViewName);
 
-    private static void Mark(ulong[] marked, long id) => Interlocked.Or(ref marked[id >> 6], 1UL << (int)(id & 63));
+    private static ulong Bit(long id) => 1UL << (int)(id & 63);
+
+    private static bool IsMarked(ulong[] marked, long id) => (marked[id >> 6] & Bit(id)) != 0;
+
+    private static void Mark(ulong[] marked, long id) => Interlocked.Or(ref marked[id >> 6], Bit(id));
 
     private static sqlite3_stmt Prepare(sqlite3 handle, string sql)
     {
