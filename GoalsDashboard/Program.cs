@@ -6,6 +6,9 @@ using GoalsDashboard.Services;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
+// dotnet run serves the packages' static files (MudBlazor's CSS and JS) only in Development unless asked;
+// a published app has them in wwwroot, where this finds no manifest and changes nothing.
+builder.WebHost.UseStaticWebAssets();
 
 try
 {
@@ -40,6 +43,17 @@ catch (Exception ex) when (ex is StartupConfigurationException or Microsoft.Data
     return 1;
 }
 
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    // Only over HTTPS (directly, or behind a proxy that says so in X-Forwarded-Proto): see docs/security.md.
+    app.UseHsts();
+}
+if (app.Configuration["https_port"] is { Length: > 0 } || (app.Configuration["urls"] ?? "").Contains("https://", StringComparison.OrdinalIgnoreCase))
+{
+    app.UseHttpsRedirection();
+}
+
 // The API answers with problem details; the dashboard with its own error and not-found pages.
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), ui =>
@@ -61,7 +75,8 @@ app.MapAccountEndpoints();
 app.MapGoalsApi();
 app.MapOpenApi(ApiDocument.Route).AllowAnonymous();
 app.MapExportEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// frame-ancestors is in the app's own Content-Security-Policy (SecurityHeaders).
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
 await app.RunAsync();
 return 0;

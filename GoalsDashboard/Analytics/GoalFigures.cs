@@ -1,3 +1,4 @@
+using GoalsDashboard.Domain;
 using GoalsDashboard.Data;
 
 namespace GoalsDashboard.Analytics;
@@ -37,7 +38,7 @@ public static class GoalFigures
         var active = activity.Profiles.Count;
         var denominator = scope.IsCampaign ? scope.AudienceSize(endMs) : active;
 
-        var valued = conversions.Where(c => c.Value is not null).Select(c => (decimal)c.Value!.Value).ToList();
+        var valued = conversions.Select(c => c.Value is { } v ? Money.FromStored(v) : null).OfType<decimal>().ToList();
         var total = valued.Sum();
         var revenue = new RevenueStats(total, valued.Count == 0 ? null : total / valued.Count, valued.Count, facts.Currency);
 

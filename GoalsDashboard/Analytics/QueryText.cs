@@ -55,7 +55,7 @@ public static class QueryText
     {
         var errors = new Dictionary<string, string[]>();
         var toDate = Date(to, "to", today, errors);
-        var fromDate = Date(from, "from", toDate.AddDays(-29), errors);
+        var fromDate = Date(from, "from", toDate.DayNumber - 29 >= MinDate.DayNumber ? toDate.AddDays(-29) : MinDate, errors);
         var trend = interval?.Trim().ToLowerInvariant() switch
         {
             null or "" or "day" => TrendInterval.Day,
@@ -91,6 +91,12 @@ public static class QueryText
         return (new AnalyticsQuery(fromDate, toDate, trend!.Value, filters), errors);
     }
 
+    /// <summary>The earliest date a query may name: no event can be stored before 1970 (docs/api.md, "Input ranges").</summary>
+    public static readonly DateOnly MinDate = new(1970, 1, 1);
+
+    /// <summary>The latest: leaves room for a period's buckets and the previous period without leaving the calendar.</summary>
+    public static readonly DateOnly MaxDate = new(9999, 12, 1);
+
     public static string Format(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Format(TrendInterval interval) => interval.ToString().ToLowerInvariant();
@@ -101,12 +107,17 @@ public static class QueryText
         {
             return fallback;
         }
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return date;
+            errors[field] = [$"{field} is a date written as YYYY-MM-DD, like 2026-03-01."];
+            return fallback;
         }
-        errors[field] = [$"{field} is a date written as YYYY-MM-DD, like 2026-03-01."];
-        return fallback;
+        if (date < MinDate || date > MaxDate)
+        {
+            errors[field] = [$"{field} must lie between {Format(MinDate)} and {Format(MaxDate)}."];
+            return fallback;
+        }
+        return date;
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -28,9 +28,20 @@ public static class ApiProblems
     public static IResult TooLarge(long maxBytes) =>
         Results.Problem(title: "Request too large", detail: $"The body is larger than {maxBytes / (1024 * 1024)} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
 
-    /// <summary>Reads the body as JSON, answering 400 for malformed JSON and 413 past <paramref name="maxBytes"/>.</summary>
+    public static IResult UnsupportedMediaType() =>
+        Results.Problem(title: "Unsupported media type", detail: "Send the body as JSON, with the header Content-Type: application/json.",
+            statusCode: StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>
+    /// Reads the body as JSON: 415 unless it is declared JSON, 400 for malformed JSON or a string that is not
+    /// valid Unicode (a lone surrogate, which no store can keep), 413 past <paramref name="maxBytes"/>.
+    /// </summary>
     public static async Task<(JsonElement Body, IResult? Error)> ReadJsonAsync(HttpRequest request, long maxBytes)
     {
+        if (!request.HasJsonContentType())
+        {
+            return (default, UnsupportedMediaType());
+        }
         if (request.ContentLength > maxBytes)
         {
             return (default, TooLarge(maxBytes));
@@ -43,6 +54,10 @@ public static class ApiProblems
         try
         {
             using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            if (InvalidText(document.RootElement, "") is { } field)
+            {
+                return (default, BadRequest($"The text at {(field.Length == 0 ? "the top" : field)} is not valid Unicode (it holds a lone surrogate such as \\ud800)."));
+            }
             return (document.RootElement.Clone(), null);
         }
         catch (JsonException ex)
@@ -52,6 +67,55 @@ public static class ApiProblems
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (default, TooLarge(maxBytes));
+        }
+    }
+
+    /// <summary>The path of the first string or property name that is not valid UTF-16 (a lone surrogate), or null.</summary>
+    private static string? InvalidText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Decodes(element.GetString) ? null : path;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (InvalidText(item, $"{path}[{i++}]") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!Decodes(() => property.Name))
+                    {
+                        return path.Length == 0 ? "a property name" : $"a property name in {path}";
+                    }
+                    var name = property.Name;
+                    if (InvalidText(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Decodes(Func<string?> read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

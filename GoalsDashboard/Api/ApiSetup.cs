@@ -22,6 +22,7 @@ public static class ApiSetup
 
     public static IServiceCollection AddGoalsApi(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<FailedAuthentications>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiScopes.EventsWrite, Scope(ApiScopes.EventsWrite))
@@ -33,6 +34,7 @@ public static class ApiSetup
             o.SerializerOptions.DictionaryKeyPolicy = null;
         });
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
         var perMinute = configuration.GetValue("Api:RequestsPerMinute", 12_000);
         services.AddRateLimiter(options =>

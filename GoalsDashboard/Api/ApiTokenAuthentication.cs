@@ -12,7 +12,8 @@ public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiTokenService tokens)
+    ApiTokenService tokens,
+    FailedAuthentications failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Scheme = "ApiToken";
@@ -27,11 +28,16 @@ public sealed class ApiTokenAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
+        var address = Context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
+        if (failures.IsBlocked(address))
+        {
+            return Limited();
+        }
         var secret = header["Bearer ".Length..].Trim();
         var token = secret.Length == 0 ? null : await tokens.AuthenticateAsync(secret, Context.RequestAborted);
         if (token is null)
         {
-            return AuthenticateResult.Fail("The API token is not valid or was revoked.");
+            return failures.Record(address) ? AuthenticateResult.Fail("The API token is not valid or was revoked.") : Limited();
         }
         var claims = new List<Claim>
         {
@@ -46,9 +52,26 @@ public sealed class ApiTokenAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme)), Scheme));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required",
+    private const string LimitedKey = "gd:auth-limited";
+
+    private AuthenticateResult Limited()
+    {
+        failures.Refused();
+        Context.Items[LimitedKey] = true;
+        return AuthenticateResult.Fail("Too many failed authentications from this address.");
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Context.Items.ContainsKey(LimitedKey))
+        {
+            Response.Headers.RetryAfter = "60";
+            return WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many failed authentications",
+                $"More than {failures.PerMinute} requests from this address carried an invalid token in the last minute; retry after the seconds in Retry-After.");
+        }
+        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Authentication required",
             "Send an API token as 'Authorization: Bearer <token>'. Tokens are created in Settings → API tokens.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteProblemAsync(StatusCodes.Status403Forbidden, "Missing scope",

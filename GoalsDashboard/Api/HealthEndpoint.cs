@@ -1,30 +1,51 @@
 using GoalsDashboard.Data;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace GoalsDashboard.Api;
 
 public static class HealthEndpoint
 {
-    /// <summary><c>GET /health</c>: 200 when the database answers, 503 when it does not. No sign-in, for load balancers.</summary>
+    /// <summary>
+    /// <c>GET /health</c>: 200 when the database takes reads and writes, 503 when it does not (a missing or
+    /// read-only file, a server that does not answer). No sign-in, for load balancers.
+    /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health", async Task<IResult> (IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct) =>
-        {
-            try
-            {
-                await using var db = await dbFactory.CreateDbContextAsync(ct);
-                if (await db.Database.CanConnectAsync(ct))
-                {
-                    await db.Database.ExecuteSqlRawAsync("SELECT 1", ct);
-                    return TypedResults.Ok(new { status = "healthy", database = "ok" });
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return TypedResults.Json(new { status = "unhealthy", database = ex.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-            return TypedResults.Json(new { status = "unhealthy", database = "unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }).AllowAnonymous().ExcludeFromDescription();
+        endpoints.MapGet("/health", async Task<IResult> (IDatabaseHealth health, CancellationToken ct) =>
+            await health.ProblemAsync(ct) is { } problem
+                ? TypedResults.Json(new { status = "unhealthy", database = problem }, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : TypedResults.Ok(new { status = "healthy", database = "ok" }))
+            .AllowAnonymous().ExcludeFromDescription();
         return endpoints;
+    }
+}
+
+/// <summary>
+/// The API's answer when the database cannot take the request (docs/api.md, "Durability"): 503 with
+/// <c>Retry-After</c>, never a 2xx for data that was not stored and never a 500.
+/// </summary>
+internal sealed class DatabaseUnavailableHandler(IDatabaseHealth health, IProblemDetailsService problems, ILogger<DatabaseUnavailableHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (!health.IsUnavailable(exception))
+        {
+            return false;
+        }
+        logger.LogError(exception, "The database is unavailable: answered 503 to {Method} {Path}", context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "5";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Database unavailable",
+                Detail = "The database cannot store this request right now, so nothing was stored; retry later.",
+            },
+        });
     }
 }

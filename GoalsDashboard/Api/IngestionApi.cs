@@ -106,7 +106,7 @@ public static class IngestionApi
         var f = new JsonFields(errors);
         var goal = f.String(body, "goal", required: true)?.Trim();
         var profileId = f.String(body, "profile_id", required: true)?.Trim();
-        var value = f.Decimal(body, "value");
+        var value = f.Amount(body, "value", "The value");
         var now = clock.GetUtcNow();
         var at = EventValidator.Timestamp(body, "timestamp", now, errors);
         if (goal is { Length: 0 or > GoalRules.MaxNameLength })
@@ -116,10 +116,6 @@ public static class IngestionApi
         if (profileId is { Length: 0 or > Profile.MaxExternalIdLength })
         {
             errors.Add("profile_id", $"The profile id is 1 to {Profile.MaxExternalIdLength} characters.");
-        }
-        if (value is < 0)
-        {
-            errors.Add("value", "The value cannot be negative.");
         }
         if (errors.Any)
         {
@@ -140,7 +136,7 @@ public static class IngestionApi
         var errors = new ValidationErrors();
         var f = new JsonFields(errors);
         var visitor = f.String(body, "visitor_identity", required: true)?.Trim();
-        var value = f.Decimal(body, "goal_value");
+        var value = f.Amount(body, "goal_value", "The value");
         var sites = f.StringArray(body, "sites");
         var now = clock.GetUtcNow();
         if (!JsonFields.Has(body, "goal_matched_at"))
@@ -148,10 +144,6 @@ public static class IngestionApi
             errors.Add("goal_matched_at", "goal_matched_at is required (ISO 8601).");
         }
         var matchedAt = EventValidator.Timestamp(body, "goal_matched_at", now, errors, "goal_matched_at");
-        if (value is < 0)
-        {
-            errors.Add("goal_value", "The value cannot be negative.");
-        }
         if (errors.Any)
         {
             return ApiProblems.Validation(errors.ToDictionary());

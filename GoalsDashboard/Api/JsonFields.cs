@@ -55,8 +55,25 @@ public sealed class JsonFields(ValidationErrors errors, string prefix = "")
         {
             return d;
         }
+        if (v.ValueKind == JsonValueKind.Number)
+        {
+            errors.Add(Field(name), $"\"{name}\" is too large or has too many digits.");
+            return null;
+        }
         errors.Add(Field(name), $"\"{name}\" must be a number.");
         return null;
+    }
+
+    /// <summary>An amount (value, default value): a number from 0 to <see cref="Money.MaxAmount"/> (docs/api.md, "Input ranges").</summary>
+    public decimal? Amount(JsonElement obj, string name, string what)
+    {
+        var amount = Decimal(obj, name);
+        if (amount is { } a && Money.Check(a, what) is { } message)
+        {
+            errors.Add(Field(name), message);
+            return null;
+        }
+        return amount;
     }
 
     public int? Int(JsonElement obj, string name)

@@ -33,8 +33,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         builder.Properties<DateTimeOffset>().HaveConversion<UnixMillisConverter>();
         builder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisConverter>();
         // SQLite has no decimal type; money is summed in SQL, so it is stored as a real number.
-        builder.Properties<decimal>().HaveConversion<double>();
-        builder.Properties<decimal?>().HaveConversion<double>();
+        builder.Properties<decimal>().HaveConversion<StoredMoneyConverter>();
+        builder.Properties<decimal?>().HaveConversion<StoredMoneyConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder b)
@@ -185,6 +185,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     {
         property.HasConversion(JsonColumn.Converter<T>(), JsonColumn.Comparer<T>());
     }
+
+    /// <summary>Money as a real number; a stored value no build accepts reads as 0 instead of overflowing (see <see cref="Money"/>).</summary>
+    private sealed class StoredMoneyConverter() : ValueConverter<decimal, double>(
+        v => (double)v,
+        v => Money.FromStoredOrZero(v));
 
     private sealed class UnixMillisConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.ToUnixTimeMilliseconds(),

@@ -17,8 +17,13 @@ public static class DataServiceCollectionExtensions
             throw new StartupConfigurationException($"Database:Provider \"{provider}\" is not supported by this build; use \"Sqlite\".");
         }
         var connectionString = ResolveSqliteConnectionString(builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
-        builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60)).AddInterceptors(new SqlitePragmas()));
+        var file = new SqliteDatabaseFile(connectionString);
+        builder.Services.AddSingleton(file);
+        builder.Services.AddSingleton<IDatabaseHealth>(file);
+        builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60))
+            .AddInterceptors(new SqlitePragmas(), new SqliteDurability(file)));
         builder.Services.AddSingleton<IIngestionStore, SqliteIngestionStore>();
+        builder.Services.AddSingleton<IEvaluationQueue, SqliteEvaluationQueue>();
         builder.Services.AddSingleton<IAnalyticsStore, SqliteAnalyticsStore>();
         return builder;
     }
@@ -41,6 +46,11 @@ public static class DataServiceCollectionExtensions
         }
         // Each context opens its own connection; pooling keeps that cheap.
         csb.Pooling = true;
+        if (csb.Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            // Created once, at start (DatabaseInitializer); a file that disappears later must not come back empty.
+            csb.Mode = SqliteOpenMode.ReadWrite;
+        }
         return csb.ToString();
     }
 }

@@ -25,11 +25,19 @@ public sealed class DatabaseInitializer(
             var connection = db.Database.GetDbConnection();
             if (connection is SqliteConnection sqlite)
             {
-                var file = new SqliteConnectionStringBuilder(sqlite.ConnectionString).DataSource;
-                var folder = Path.GetDirectoryName(file);
+                var csb = new SqliteConnectionStringBuilder(sqlite.ConnectionString);
+                var folder = Path.GetDirectoryName(csb.DataSource);
                 if (!string.IsNullOrEmpty(folder))
                 {
                     Directory.CreateDirectory(folder);
+                }
+                if (csb.Mode == SqliteOpenMode.ReadWrite && !File.Exists(csb.DataSource))
+                {
+                    // The app's connections never create the file (see SqliteDatabaseFile); this is where it is made.
+                    csb.Mode = SqliteOpenMode.ReadWriteCreate;
+                    csb.Pooling = false;
+                    await using var create = new SqliteConnection(csb.ToString());
+                    await create.OpenAsync(ct);
                 }
             }
             await db.Database.MigrateAsync(ct);

@@ -36,15 +36,6 @@ public interface IIngestionStore
     /// <summary>Rebuilds the event side of a campaign's audience from the stored events carrying <paramref name="key"/> (after the campaign was created or its key changed).</summary>
     Task RebuildAudienceFromEventsAsync(int campaignId, string key, CancellationToken ct = default);
 
-    /// <summary>Marks profiles for evaluation (after a recorded conversion, say).</summary>
-    Task MarkPendingAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default);
-
-    /// <summary>Profiles waiting for evaluation, with the version of their mark.</summary>
-    Task<IReadOnlyList<(long ProfileId, long Version)>> PendingAsync(int max, CancellationToken ct = default);
-
-    /// <summary>Clears marks that were not renewed since they were read.</summary>
-    Task ClearPendingAsync(IReadOnlyList<(long ProfileId, long Version)> marks, CancellationToken ct = default);
-
     /// <summary>
     /// Reads the histories of the given profiles (all profiles when null), in profile-id order,
     /// with the conversions recorded through the API for every goal.
@@ -91,5 +82,9 @@ public readonly record struct ProfileRange(long From, long To)
     }
 }
 
-/// <summary>A profile's history with the conversions recorded for it through the API, by goal.</summary>
-public sealed record StoredHistory(ProfileHistory History, IReadOnlyDictionary<Guid, List<RecordedConversion>> Recorded);
+/// <summary>
+/// A profile's history with the conversions recorded for it through the API, by goal. <see cref="Unreadable"/>
+/// says why part of it could not be read (a damaged row): such a history is incomplete, so it is never
+/// evaluated; its profile is set aside instead (docs/evaluation.md, "Failures").
+/// </summary>
+public sealed record StoredHistory(ProfileHistory History, IReadOnlyDictionary<Guid, List<RecordedConversion>> Recorded, string? Unreadable = null);

@@ -36,6 +36,8 @@ public static class CampaignRules
     public const int MaxKeyLength = 200;
     public const int MaxChannelLength = 100;
     public const int MaxAudienceImport = 10_000;
+    public static readonly DateOnly MinDate = new(1970, 1, 1);
+    public static readonly DateOnly MaxDate = new(9999, 12, 1);
 
     /// <summary>Trims and checks a campaign; every problem is reported at once, keyed by the API's field names.</summary>
     public static CampaignDraft Normalize(CampaignDraft draft)
@@ -44,6 +46,13 @@ public static class CampaignRules
         var name = Required(draft.Name, "name", MaxNameLength, "Enter a name, for example Spring sale 2026.", errors);
         var key = Required(draft.Key, "key", MaxKeyLength, "Enter the key that events carry in their campaign field, for example spring-sale.", errors);
         var channel = Required(draft.Channel, "channel", MaxChannelLength, "Enter the channel, for example email or paid_social.", errors);
+        foreach (var (date, field) in new[] { (draft.StartsOn, "starts_on"), (draft.EndsOn, "ends_on") })
+        {
+            if (date is { } d && (d < MinDate || d > MaxDate))
+            {
+                errors.Add(field, $"Campaign dates lie between {MinDate:yyyy-MM-dd} and {MaxDate:yyyy-MM-dd}.");
+            }
+        }
         if (draft is { StartsOn: { } starts, EndsOn: { } ends } && ends < starts)
         {
             errors.Add("ends_on", "The campaign ends before it starts: ends_on must be on or after starts_on.");

@@ -75,9 +75,9 @@ public static class GoalRules
             errors.Add("currency", "Only revenue goals have a currency.");
         }
 
-        if (draft.DefaultValue is < 0)
+        if (draft.DefaultValue is { } defaultValue && Money.Check(defaultValue, "The default value") is { } valueError)
         {
-            errors.Add("default_value", "The default value cannot be negative.");
+            errors.Add("default_value", valueError);
         }
         if (draft.TargetRate is { } rate && (double.IsNaN(rate) || rate <= 0 || rate > 100))
         {

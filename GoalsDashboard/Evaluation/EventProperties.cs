@@ -22,6 +22,23 @@ public static class EventProperties
         return result;
     }
 
+    /// <summary>
+    /// Like <see cref="Parse"/>, for stored rows: text that is not JSON (a row damaged outside the app)
+    /// gives an error instead of an exception, so that the profile it belongs to can be set aside alone.
+    /// </summary>
+    public static IReadOnlyDictionary<string, PropertyValue>? TryParse(string json, ref string? error)
+    {
+        try
+        {
+            return Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            error ??= $"An event's stored properties are not valid JSON: {ex.Message}";
+            return null;
+        }
+    }
+
     public static PropertyValue FromJson(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => PropertyValue.String(element.GetString()!),

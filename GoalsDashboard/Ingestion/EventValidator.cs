@@ -6,7 +6,7 @@ using GoalsDashboard.Evaluation;
 namespace GoalsDashboard.Ingestion;
 
 /// <summary>Validates tracked events and property changes (PRODUCT.md sections 1, 3.1 and 5) into their stored form.</summary>
-public static class EventValidator
+public static partial class EventValidator
 {
     public static IncomingEvent? ReadEvent(JsonElement json, string prefix, DateTimeOffset now, ValidationErrors errors)
     {
@@ -56,6 +56,10 @@ public static class EventValidator
             {
                 if (revenue.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Number && a.TryGetDecimal(out var d))
                 {
+                    if (Money.Check(d, "revenue.amount") is { } outOfRange)
+                    {
+                        errors.Add(F("revenue.amount"), outOfRange);
+                    }
                     amount = d;
                 }
                 else
@@ -117,26 +121,40 @@ public static class EventValidator
         return result;
     }
 
-    /// <summary>ISO 8601; an offset is honoured, none means UTC, missing means now; more than an hour ahead is refused.</summary>
+    /// <summary>The earliest instant a body may carry (docs/api.md, "Input ranges").</summary>
+    public static readonly DateTimeOffset MinTimestamp = DateTimeOffset.UnixEpoch;
+
+    /// <summary>
+    /// An ISO 8601 date and time (<c>2026-03-01T10:00:00Z</c>; seconds, fractions and the offset optional; an
+    /// offset is honoured, none means UTC); missing means now. A date alone or any other format is refused,
+    /// as are instants before 1970 or more than an hour in the future.
+    /// </summary>
     public static DateTimeOffset Timestamp(JsonElement json, string field, DateTimeOffset now, ValidationErrors errors, string name = "timestamp")
     {
         if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return now;
         }
-        if (value.ValueKind != JsonValueKind.String
-            || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            || !value.GetString()!.Contains('T') && value.GetString()!.Length > 10)
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
+        if (text is null || !IsoDateTime().IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
         {
-            errors.Add(field, "Use an ISO 8601 timestamp such as 2026-03-01T10:00:00Z.");
+            errors.Add(field, "Use an ISO 8601 date and time such as 2026-03-01T10:00:00Z.");
             return now;
         }
-        if (at > now + IngestionLimits.MaxFuture)
+        if (at < MinTimestamp)
+        {
+            errors.Add(field, "The timestamp is before 1970-01-01.");
+        }
+        else if (at > now + IngestionLimits.MaxFuture)
         {
             errors.Add(field, "The timestamp is more than an hour in the future; check the sender's clock.");
         }
         return at.ToUniversalTime();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?$")]
+    private static partial System.Text.RegularExpressions.Regex IsoDateTime();
 
     private static string? Text(JsonElement json, string name, string field, int max, bool required, ValidationErrors errors)
     {

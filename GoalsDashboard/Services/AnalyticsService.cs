@@ -120,7 +120,7 @@ public sealed partial class AnalyticsService
         await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var names = await db.Profiles.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.ExternalId, ct);
         var rows = page.Select(c => new CompletionRow(names.GetValueOrDefault(c.ProfileId, "?"), DateTimeOffset.FromUnixTimeMilliseconds(c.At),
-            c.Channel, c.Site, c.Value is { } v ? (decimal)v : null)).ToList();
+            c.Channel, c.Site, c.Value is { } v ? Money.FromStored(v) : null)).ToList();
         return (rows, all.Count);
     }
 

@@ -27,7 +27,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
             errors.Add("scopes", $"Choose at least one scope of: {string.Join(", ", ApiScopes.All)}.");
         }
         errors.ThrowIfAny();
-        var secret = "gd_" + Base64UrlSecret();
+        var secret = GeneratedPrefix + Base64UrlSecret();
         var token = await AddAsync(trimmed, secret, scopes, user, isAdmin, ct);
         return (token, secret);
     }
@@ -72,11 +72,13 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.SecretHash == hash && t.RevokedAt == null, ct);
-        if (token is not null)
+        if (token is null)
         {
-            // Recorded at cache misses only: "last used" to within seconds, without a write per request.
-            await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), ct);
+            // Not cached: random secrets would fill the cache. Failures are limited per address instead (FailedAuthentications).
+            return null;
         }
+        // Recorded at cache misses only: "last used" to within seconds, without a write per request.
+        await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), ct);
         _cache[hash] = (token, now.AddSeconds(10));
         return token;
     }
@@ -87,7 +89,7 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
         var token = new ApiToken
         {
             Name = name,
-            Prefix = secret[..Math.Min(secret.Length, 8)],
+            Prefix = PrefixOf(secret),
             SecretHash = Hash(secret),
             Scopes = string.Join(' ', scopes.Distinct()),
             CreatedAt = clock.GetUtcNow(),
@@ -99,8 +101,16 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
         return ToInfo(token);
     }
 
+    /// <summary>
+    /// What the token list shows to tell tokens apart: the start of a generated secret ("gd_" and 5 of its 43
+    /// random characters). A secret chosen by an operator (<c>Bootstrap:ApiToken</c>) has no part that is safe to show.
+    /// </summary>
+    public static string PrefixOf(string secret) => secret.StartsWith(GeneratedPrefix, StringComparison.Ordinal) ? secret[..8] : "";
+
+    private const string GeneratedPrefix = "gd_";
+
     private static ApiTokenInfo ToInfo(ApiToken t) =>
-        new(t.Id, t.Name, t.Prefix, t.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt, t.IsAdmin);
+        new(t.Id, t.Name, t.Prefix.StartsWith(GeneratedPrefix, StringComparison.Ordinal) ? t.Prefix : "", t.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt, t.IsAdmin);
 
     private static string Base64UrlSecret() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

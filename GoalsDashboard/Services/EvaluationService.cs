@@ -12,7 +12,8 @@ namespace GoalsDashboard.Services;
 /// a new, edited or restored goal is evaluated over all profiles. Both run under one lock so that a
 /// backfill never writes over fresher live results.
 /// </summary>
-public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory, IIngestionStore store, ILogger<EvaluationService> logger)
+public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory, IIngestionStore store, IEvaluationQueue queue, TimeProvider clock,
+    ILogger<EvaluationService> logger)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly ConcurrentDictionary<Guid, double> _progress = new();
@@ -23,11 +24,15 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
     /// <summary>Backfill progress (0–1) of the goals being evaluated now.</summary>
     public double? ProgressOf(Guid goalId) => _progress.TryGetValue(goalId, out var p) ? p : null;
 
-    public async Task EvaluateProfilesAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default)
+    /// <summary>
+    /// Re-evaluates the profiles against every active goal and stores what changed. A profile whose stored
+    /// history cannot be read whole is left as it is and returned with the reason, to be set aside.
+    /// </summary>
+    public async Task<IReadOnlyList<(long ProfileId, string Error)>> EvaluateProfilesAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default)
     {
         if (profileIds.Count == 0)
         {
-            return;
+            return [];
         }
         await _lock.WaitAsync(ct);
         try
@@ -37,23 +42,33 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
             {
                 // No results to compute, but activity, audiences and memberships changed.
                 ResultsChanged?.Invoke([]);
-                return;
+                return [];
             }
             var withProperties = goals.Any(HasFilters);
             var results = new List<(Guid, long, EvaluationResult)>();
+            var failures = new List<(long, string)>();
             foreach (var chunk in profileIds.Chunk(500))
             {
+                var unreadable = new HashSet<long>();
                 await foreach (var stored in store.ReadHistoriesAsync(chunk, withProperties, ct))
                 {
+                    if (stored.Unreadable is { } error)
+                    {
+                        unreadable.Add(stored.History.ProfileId);
+                        failures.Add((stored.History.ProfileId, error));
+                        continue;
+                    }
                     foreach (var goal in goals)
                     {
                         results.Add((goal.Id, stored.History.ProfileId, GoalEvaluator.Evaluate(goal, stored.History, stored.Recorded.GetValueOrDefault(goal.Id))));
                     }
                 }
-                await store.ReplaceResultsAsync(goals.Select(g => g.Id).ToList(), chunk, results, ct);
+                // An unreadable profile's stored results stay as they are: replacing them would erase them.
+                await store.ReplaceResultsAsync(goals.Select(g => g.Id).ToList(), unreadable.Count == 0 ? chunk : chunk.Where(id => !unreadable.Contains(id)).ToList(), results, ct);
                 results.Clear();
             }
             ResultsChanged?.Invoke(goals.Select(g => g.Id).ToList());
+            return failures;
         }
         finally
         {
@@ -89,13 +104,13 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
             var shares = await store.ReadAllHistoriesAsync([goalId], EventNeeds.For([spec]), Parallelism, read => _progress[goalId] = 0.8 * read, ct);
             var read = started.ElapsedMilliseconds;
             var done = 0;
+            var failures = new System.Collections.Concurrent.ConcurrentBag<(long, string)>();
             var evaluatedShares = await Task.WhenAll(shares.Select(share => Task.Run(() =>
             {
                 var own = new List<(Guid, long, EvaluationResult)>();
                 foreach (var stored in share)
                 {
-                    var result = GoalEvaluator.Evaluate(spec, stored.History, stored.Recorded.GetValueOrDefault(goalId));
-                    if (result.Completion is not null || result.Conversions.Count > 0)
+                    if (Evaluate(spec, stored, failures) is { } result && (result.Completion is not null || result.Conversions.Count > 0))
                     {
                         own.Add((goalId, stored.History.ProfileId, result));
                     }
@@ -109,6 +124,12 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
             var results = evaluatedShares.SelectMany(r => r).ToList();
             var evaluated = started.ElapsedMilliseconds;
             await store.ReplaceResultsAsync([goalId], null, results, ct);
+            if (!failures.IsEmpty)
+            {
+                // Their results for this goal wait for live evaluation, which retries them.
+                await queue.SetAsideAsync(failures.ToList(), clock.GetUtcNow(), ct);
+                logger.LogWarning("Backfill of goal {Goal} set aside {Count} profiles whose history could not be evaluated", goal.Name, failures.Count);
+            }
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
                 // Only this column: a concurrent edit (newer Version) must not be overwritten.
@@ -139,6 +160,10 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
         }
         var shares = await ScanAllAsync(HasFilters(spec), () => new int[2], (counts, stored) =>
         {
+            if (stored.Unreadable is not null)
+            {
+                return; // set aside by live evaluation; a preview is an estimate
+            }
             if (stored.History.Events.Any(e => e.Timestamp >= period.Start && e.Timestamp < period.End))
             {
                 counts[1]++;
@@ -169,6 +194,25 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
             }
             return state;
         }, ct)));
+    }
+
+    /// <summary>One profile's result, or null (recorded in <paramref name="failures"/>) when its history is unreadable or its evaluation throws.</summary>
+    private EvaluationResult? Evaluate(GoalSpec spec, StoredHistory stored, System.Collections.Concurrent.ConcurrentBag<(long, string)> failures)
+    {
+        if (stored.Unreadable is { } unreadable)
+        {
+            failures.Add((stored.History.ProfileId, unreadable));
+            return null;
+        }
+        try
+        {
+            return GoalEvaluator.Evaluate(spec, stored.History, stored.Recorded.GetValueOrDefault(spec.Id));
+        }
+        catch (Exception ex)
+        {
+            failures.Add((stored.History.ProfileId, $"{ex.GetType().Name}: {ex.Message}"));
+            return null;
+        }
     }
 
     private static int Parallelism => Math.Clamp(Environment.ProcessorCount, 1, 4);

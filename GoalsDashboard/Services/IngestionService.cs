@@ -15,6 +15,7 @@ public sealed record MatchResult(Guid GoalId, string ProfileId, DateTimeOffset M
 /// </summary>
 public sealed class IngestionService(
     IIngestionStore store,
+    IEvaluationQueue queue,
     IDbContextFactory<AppDbContext> dbFactory,
     GoalService goals,
     LiveEvaluationSignal signal,
@@ -63,7 +64,7 @@ public sealed class IngestionService(
             await db.SaveChangesAsync(ct);
         }
         results.Reset([goal.Id]);
-        await store.MarkPendingAsync([internalId], ct);
+        await queue.MarkAsync([internalId], ct);
         signal.Wake();
         return new RecordedConversionResult(goal.Id, profileId, at, created);
     }
@@ -102,66 +103,8 @@ public sealed class IngestionService(
         });
         await db.SaveChangesAsync(ct);
         results.Reset([goalId]);
-        await store.MarkPendingAsync([profile.Id], ct);
+        await queue.MarkAsync([profile.Id], ct);
         signal.Wake();
         return (new MatchResult(goalId, visitor, matchedAt, linked.EventId), null);
-    }
-}
-
-/// <summary>Wakes the live evaluation worker when new data is stored.</summary>
-public sealed class LiveEvaluationSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try
-            {
-                _signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already awake.
-            }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
-
-/// <summary>
-/// Evaluates the profiles marked pending, a few thousand at a time. Marks live in the database, so
-/// whatever was stored before a crash is evaluated after the restart.
-/// </summary>
-public sealed class LiveEvaluationWorker(IIngestionStore store, EvaluationService evaluation, LiveEvaluationSignal signal, ILogger<LiveEvaluationWorker> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var pending = await store.PendingAsync(5000, stoppingToken);
-                if (pending.Count == 0)
-                {
-                    await signal.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
-                    continue;
-                }
-                await evaluation.EvaluateProfilesAsync(pending.Select(p => p.ProfileId).ToList(), stoppingToken);
-                await store.ClearPendingAsync(pending, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Live evaluation failed; the profiles stay pending and are retried");
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-            }
-        }
     }
 }

@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LiveEvaluationSignal>();
         services.AddSingleton<IngestionService>();
         services.AddHostedService<LiveEvaluationWorker>();
+        services.AddSingleton<EvaluationProblems>();
         services.AddSingleton<DatabaseInitializer>();
         services.AddScoped<ThemePreference>();
         return services;

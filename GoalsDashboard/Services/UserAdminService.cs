@@ -62,6 +62,35 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, TimeProvider c
         await users.UpdateSecurityStampAsync(user);
     }
 
+    /// <summary>
+    /// Locks a person out (they cannot sign in, and their open sessions end within seconds) or lets them in
+    /// again. Nobody locks themselves, and the last Admin stays able to sign in.
+    /// </summary>
+    public async Task SetLockedAsync(string userId, bool locked, string currentUserName, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId) ?? throw new KeyNotFoundException("That person no longer has an account.");
+        if (locked)
+        {
+            if (string.Equals(user.UserName, currentUserName, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DomainValidationException("user", "You cannot lock your own account.");
+            }
+            if (await users.IsInRoleAsync(user, AppRoles.Admin))
+            {
+                await EnsureAnotherAdminAsync(users, user);
+            }
+        }
+        ThrowOnFailure(await users.SetLockoutEnabledAsync(user, true));
+        ThrowOnFailure(await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null));
+        if (!locked)
+        {
+            ThrowOnFailure(await users.ResetAccessFailedCountAsync(user));
+        }
+        await users.UpdateSecurityStampAsync(user);
+    }
+
     /// <summary>Removes a person's account. Nobody removes themselves, and the last Admin stays.</summary>
     public async Task DeleteAsync(string userId, string currentUserName, CancellationToken ct = default)
     {
@@ -79,12 +108,13 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, TimeProvider c
         ThrowOnFailure(await users.DeleteAsync(user));
     }
 
-    private static async Task EnsureAnotherAdminAsync(UserManager<ApplicationUser> users, ApplicationUser user)
+    private async Task EnsureAnotherAdminAsync(UserManager<ApplicationUser> users, ApplicationUser user)
     {
         var admins = await users.GetUsersInRoleAsync(AppRoles.Admin);
-        if (admins.All(a => a.Id == user.Id))
+        var now = clock.GetUtcNow();
+        if (admins.All(a => a.Id == user.Id || a.LockoutEnd > now))
         {
-            throw new DomainValidationException("role", "This is the only Admin. Make someone else an Admin first.");
+            throw new DomainValidationException("role", "This is the only Admin who can sign in. Make someone else an Admin first.");
         }
     }
 

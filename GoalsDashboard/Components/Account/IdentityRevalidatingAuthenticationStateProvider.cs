@@ -7,21 +7,21 @@ using Microsoft.Extensions.Options;
 
 namespace GoalsDashboard.Components.Account;
 
-/// <summary>Re-checks the signed-in user's security stamp every 30 minutes a circuit stays open, so removed users and role changes take effect.</summary>
+/// <summary>Re-checks the signed-in user's security stamp every few seconds a circuit stays open, so removed and locked users and role changes take effect.</summary>
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
         IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    protected override TimeSpan RevalidationInterval => IdentityServiceCollectionExtensions.RevalidationInterval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await userManager.GetUserAsync(authenticationState.User);
-        if (user is null)
+        if (user is null || await userManager.IsLockedOutAsync(user))
         {
             return false;
         }

@@ -1,5 +1,6 @@
 using GoalsDashboard.Data;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 
 namespace GoalsDashboard.Components.Account;
@@ -7,6 +8,9 @@ namespace GoalsDashboard.Components.Account;
 public static class IdentityServiceCollectionExtensions
 {
     public const string LoginPath = "/Account/Login";
+
+    /// <summary>How soon a changed role, a lock or a removal reaches open sessions and circuits.</summary>
+    public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(10);
 
     public static IServiceCollection AddGoalsIdentity(this IServiceCollection services)
     {
@@ -20,7 +24,14 @@ public static class IdentityServiceCollectionExtensions
             options.AccessDeniedPath = "/Account/AccessDenied";
             options.ExpireTimeSpan = TimeSpan.FromDays(14);
             options.SlidingExpiration = true;
+            options.Cookie.HttpOnly = true;
+            // Secure whenever the request came over HTTPS, also through a reverse proxy (docs/security.md).
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SameSite = SameSiteMode.Lax;
         });
+        // A changed role, a lock or a removal changes the user's security stamp: requests with an older
+        // cookie are refused within seconds (the circuit re-checks on the same interval).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = RevalidationInterval);
         services.AddAuthorization();
         services.AddIdentityCore<ApplicationUser>(options =>
             {
@@ -38,11 +49,16 @@ public static class IdentityServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/Account/Logout", async (SignInManager<ApplicationUser> signInManager) =>
+        // The form carries an antiforgery token; without it another site could sign people out.
+        endpoints.MapPost("/Account/Logout", async Task<IResult> (HttpContext context, IAntiforgery antiforgery, SignInManager<ApplicationUser> signInManager) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return TypedResults.BadRequest();
+            }
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect("~" + LoginPath);
-        });
+        }).DisableAntiforgery();
         return endpoints;
     }
 }

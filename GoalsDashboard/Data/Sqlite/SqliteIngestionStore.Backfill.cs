@@ -47,8 +47,9 @@ internal sealed partial class SqliteIngestionStore
         progress?.Invoke(0.2);
         var idsRead = 0L;
         void Read(int ids) => progress?.Invoke(0.2 + 0.6 * Math.Min(1, (double)Interlocked.Add(ref idsRead, ids) / Math.Max(1, maxEventId)));
+        var unreadable = new System.Collections.Concurrent.ConcurrentDictionary<long, string>();
         var shares = await Task.WhenAll(ProfileRange.Split(maxEventId, parts).Select(range =>
-            OnConnectionAsync(handle => ReadKeptEvents(handle, range, maxEventId, maxProfileId, needs, marked, Read, ct), ct)));
+            OnConnectionAsync(handle => ReadKeptEvents(handle, range, maxEventId, maxProfileId, needs, marked, Read, unreadable, ct), ct)));
 
         // Group the kept events by profile (ids are dense: a counting sort).
         var starts = new int[maxProfileId + 2];
@@ -83,7 +84,7 @@ internal sealed partial class SqliteIngestionStore
                 if (own.Count > 0 || changes.ContainsKey(id) || recorded.ContainsKey(id))
                 {
                     yield return new StoredHistory(new ProfileHistory(id, own, changes.GetValueOrDefault(id) ?? []),
-                        recorded.GetValueOrDefault(id) ?? (IReadOnlyDictionary<Guid, List<RecordedConversion>>)EmptyRecorded);
+                        recorded.GetValueOrDefault(id) ?? (IReadOnlyDictionary<Guid, List<RecordedConversion>>)EmptyRecorded, unreadable.GetValueOrDefault(id));
                 }
             }
         }
@@ -153,7 +154,7 @@ internal sealed partial class SqliteIngestionStore
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<(long ProfileId, EventFact Event)> ReadKeptEvents(sqlite3 handle, ProfileRange range, long maxEventId, long maxProfileId,
-        EventNeeds needs, ulong[] marked, Action<int> read, CancellationToken ct)
+        EventNeeds needs, ulong[] marked, Action<int> read, System.Collections.Concurrent.ConcurrentDictionary<long, string> unreadable, CancellationToken ct)
     {
         const string Columns = "Id, ProfileId, Timestamp, Name, Path, Site, Channel, RevenueAmount, RevenueCurrency, ";
         var properties = needs.WithProperties ? "PropertiesJson" : "NULL";
@@ -244,11 +245,16 @@ internal sealed partial class SqliteIngestionStore
             {
                 return;
             }
+            string? error = null;
             kept.Add((profileId, new EventFact(raw.sqlite3_column_int64(statement, 0), strings.Text(statement, 3)!, FromMillis(raw.sqlite3_column_int64(statement, 2)),
                 strings.Text(statement, 5), strings.Text(statement, 4), strings.Text(statement, 6),
-                raw.sqlite3_column_type(statement, 9) == raw.SQLITE_NULL ? null : EventProperties.Parse(raw.sqlite3_column_text(statement, 9).utf8_to_string()),
-                raw.sqlite3_column_type(statement, 7) == raw.SQLITE_NULL ? null : (decimal)raw.sqlite3_column_double(statement, 7),
+                raw.sqlite3_column_type(statement, 9) == raw.SQLITE_NULL ? null : EventProperties.TryParse(raw.sqlite3_column_text(statement, 9).utf8_to_string(), ref error),
+                raw.sqlite3_column_type(statement, 7) == raw.SQLITE_NULL ? null : Money.FromStored(raw.sqlite3_column_double(statement, 7)),
                 strings.Text(statement, 8))));
+            if (error is not null)
+            {
+                unreadable.TryAdd(profileId, error);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ using GoalsDashboard.Domain;
 using GoalsDashboard.Ingestion;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace GoalsDashboard.Data.Sqlite;
 
@@ -13,7 +14,8 @@ internal sealed partial class SqliteIngestionStore
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
 
         // The first stored event with an id wins: drop ids already stored, then repeats within the batch.
         var ids = events.Where(e => e.EventId is not null).Select(e => e.EventId!).Distinct(StringComparer.Ordinal).ToList();
@@ -30,7 +32,7 @@ internal sealed partial class SqliteIngestionStore
 
         var profiles = await ResolveProfilesAsync(connection, tx, fresh.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), receivedAt, ct);
 
-        await InsertAsync(connection, tx, fresh,
+        await SqliteBulk.InsertAsync(connection, tx, fresh,
             "INSERT INTO events (ProfileId, EventId, Name, Timestamp, ReceivedAt, Site, Path, Channel, Campaign, PropertiesJson, RevenueAmount, RevenueCurrency) " +
             "VALUES ($0,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
             e => [profiles[e.ProfileId], e.EventId, e.Name, Millis(e.Timestamp), Millis(receivedAt), e.Site, e.Path, e.Channel, e.Campaign,
@@ -39,12 +41,12 @@ internal sealed partial class SqliteIngestionStore
         // First seen: the earliest event, earliest stored on ties (so a later tie does not move it).
         var firsts = fresh.Select((e, i) => (e, i)).GroupBy(x => x.e.ProfileId)
             .Select(g => g.OrderBy(x => x.e.Timestamp).ThenBy(x => x.i).First().e).ToList();
-        await InsertAsync(connection, tx, firsts,
+        await SqliteBulk.InsertAsync(connection, tx, firsts,
             "UPDATE profiles SET FirstSeenAt = $1, FirstChannel = $2, FirstSite = $3 WHERE Id = $0 AND (FirstSeenAt IS NULL OR FirstSeenAt > $1)",
             e => [profiles[e.ProfileId], Millis(e.Timestamp), e.Channel, e.Site], ct);
 
         var sites = fresh.Where(e => e.Site is not null).GroupBy(e => e.Site!).Select(g => (Key: g.Key, First: g.Min(e => e.Timestamp))).ToList();
-        await InsertAsync(connection, tx, sites,
+        await SqliteBulk.InsertAsync(connection, tx, sites,
             "INSERT INTO sites (Key, FirstSeenAt) VALUES ($0, $1) ON CONFLICT (Key) DO UPDATE SET FirstSeenAt = MIN(FirstSeenAt, excluded.FirstSeenAt)",
             s => [s.Key, Millis(s.First)], ct);
 
@@ -55,7 +57,7 @@ internal sealed partial class SqliteIngestionStore
             var entries = campaignEvents.Where(e => campaigns.ContainsKey(e.Campaign!))
                 .GroupBy(e => (Campaign: campaigns[e.Campaign!], Profile: profiles[e.ProfileId]))
                 .Select(g => (g.Key.Campaign, g.Key.Profile, First: g.Min(e => e.Timestamp))).ToList();
-            await InsertAsync(connection, tx, entries,
+            await SqliteBulk.InsertAsync(connection, tx, entries,
                 "INSERT INTO audience_entries (CampaignId, ProfileId, FirstEventAt, EnteredAt) VALUES ($0, $1, $2, $2) " +
                 "ON CONFLICT (CampaignId, ProfileId) DO UPDATE SET FirstEventAt = MIN(COALESCE(FirstEventAt, excluded.FirstEventAt), excluded.FirstEventAt), " +
                 "EnteredAt = MIN(EnteredAt, excluded.FirstEventAt)",
@@ -64,7 +66,7 @@ internal sealed partial class SqliteIngestionStore
 
         var touched = fresh.Select(e => profiles[e.ProfileId]).Distinct().ToList();
         await MarkAsync(connection, tx, touched, ct);
-        await tx.CommitAsync(ct);
+        await transaction.CommitAsync(ct);
         Stored(fresh.Select(e => new ActivityFact(profiles[e.ProfileId], e.Timestamp.ToUnixTimeMilliseconds(), e.Site, e.Channel)).ToList());
         return new IngestResult(fresh.Count, events.Count - fresh.Count, touched);
     }
@@ -73,20 +75,21 @@ internal sealed partial class SqliteIngestionStore
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
         var profiles = await ResolveProfilesAsync(connection, tx, batch.Select(b => b.ProfileId).Distinct(StringComparer.Ordinal).ToList(),
             batch.Count == 0 ? DateTimeOffset.UtcNow : batch.Min(b => b.At), ct);
         var rows = batch.SelectMany(b => b.Changes.Select(c => (Profile: profiles[b.ProfileId], Change: c, b.At))).ToList();
-        await InsertAsync(connection, tx, rows,
+        await SqliteBulk.InsertAsync(connection, tx, rows,
             "INSERT INTO property_changes (ProfileId, Key, Kind, Value, Timestamp) VALUES ($0,$1,$2,$3,$4)",
             r => [r.Profile, r.Change.Key, (int)r.Change.Value.Kind, r.Change.Value.Text, Millis(r.At)], ct);
-        await InsertAsync(connection, tx, rows,
+        await SqliteBulk.InsertAsync(connection, tx, rows,
             "INSERT INTO profile_properties (ProfileId, Key, Kind, Value, SetAt) VALUES ($0,$1,$2,$3,$4) " +
             "ON CONFLICT (ProfileId, Key) DO UPDATE SET Kind = excluded.Kind, Value = excluded.Value, SetAt = excluded.SetAt WHERE excluded.SetAt >= profile_properties.SetAt",
             r => [r.Profile, r.Change.Key, (int)r.Change.Value.Kind, r.Change.Value.Text, Millis(r.At)], ct);
         var touched = profiles.Values.ToList();
         await MarkAsync(connection, tx, touched, ct);
-        await tx.CommitAsync(ct);
+        await transaction.CommitAsync(ct);
         return batch.Select(b => profiles[b.ProfileId]).ToList();
     }
 
@@ -95,22 +98,24 @@ internal sealed partial class SqliteIngestionStore
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
         var profiles = await ResolveProfilesAsync(connection, tx, entries.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), now, ct);
         var earliest = entries.GroupBy(e => e.ProfileId, StringComparer.Ordinal).Select(g => (Profile: profiles[g.Key], At: g.Min(e => e.EnteredAt))).ToList();
-        await InsertAsync(connection, tx, earliest,
+        await SqliteBulk.InsertAsync(connection, tx, earliest,
             "INSERT INTO audience_entries (CampaignId, ProfileId, ImportedAt, EnteredAt) VALUES ($0, $1, $2, $2) " +
             "ON CONFLICT (CampaignId, ProfileId) DO UPDATE SET ImportedAt = MIN(COALESCE(ImportedAt, excluded.ImportedAt), excluded.ImportedAt), " +
             "EnteredAt = MIN(EnteredAt, excluded.ImportedAt)",
             x => [campaignId, x.Profile, Millis(x.At)], ct);
-        await tx.CommitAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     public async Task RebuildAudienceFromEventsAsync(int campaignId, string key, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
         foreach (var sql in new[]
         {
             "DELETE FROM audience_entries WHERE CampaignId = $campaign AND ImportedAt IS NULL",
@@ -128,47 +133,11 @@ internal sealed partial class SqliteIngestionStore
             command.Parameters.AddWithValue("$key", key);
             await command.ExecuteNonQueryAsync(ct);
         }
-        await tx.CommitAsync(ct);
-    }
-
-    public async Task MarkPendingAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await MarkAsync(connection, tx, profileIds, ct);
-        await tx.CommitAsync(ct);
-    }
-
-    public async Task<IReadOnlyList<(long ProfileId, long Version)>> PendingAsync(int max, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT ProfileId, Version FROM pending_evaluations LIMIT $max";
-        command.Parameters.AddWithValue("$max", max);
-        var result = new List<(long, long)>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result.Add((reader.GetInt64(0), reader.GetInt64(1)));
-        }
-        return result;
-    }
-
-    public async Task ClearPendingAsync(IReadOnlyList<(long ProfileId, long Version)> marks, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await InsertAsync(connection, tx, marks, "DELETE FROM pending_evaluations WHERE ProfileId = $0 AND Version = $1", m => [m.ProfileId, m.Version], ct);
-        await tx.CommitAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     private static Task MarkAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyCollection<long> profileIds, CancellationToken ct) =>
-        InsertAsync(connection, tx, profileIds.ToList(),
-            "INSERT INTO pending_evaluations (ProfileId, Version) VALUES ($0, 1) ON CONFLICT (ProfileId) DO UPDATE SET Version = Version + 1",
-            id => [id], ct);
+        SqliteEvaluationQueue.MarkAsync(connection, tx, profileIds, ct);
 
     /// <summary>Internal ids of the given external ids, creating the profiles that do not exist yet.</summary>
     private static async Task<Dictionary<string, long>> ResolveProfilesAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<string> externalIds,

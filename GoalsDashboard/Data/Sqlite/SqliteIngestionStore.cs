@@ -4,6 +4,7 @@ using GoalsDashboard.Domain;
 using GoalsDashboard.Evaluation;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using SQLitePCL;
 
 namespace GoalsDashboard.Data.Sqlite;
@@ -25,28 +26,29 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
 
-        await InsertAsync(connection, tx, load.Profiles,
+        await SqliteBulk.InsertAsync(connection, tx, load.Profiles,
             "INSERT INTO profiles (Id, ExternalId, FirstSeenAt, FirstChannel, FirstSite, CreatedAt) VALUES ($0,$1,$2,$3,$4,$5)",
             p => [p.Id, p.ExternalId, Millis(p.FirstSeenAt), p.FirstChannel, p.FirstSite, Millis(p.CreatedAt)], ct);
 
-        await InsertAsync(connection, tx, load.Events,
+        await SqliteBulk.InsertAsync(connection, tx, load.Events,
             "INSERT INTO events (ProfileId, EventId, Name, Timestamp, ReceivedAt, Site, Path, Channel, Campaign, PropertiesJson, RevenueAmount, RevenueCurrency) " +
             "VALUES ($0,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
             e => [e.ProfileId, e.EventId, e.Name, Millis(e.Timestamp), Millis(e.ReceivedAt), e.Site, e.Path, e.Channel, e.Campaign,
                   e.PropertiesJson, e.RevenueAmount is { } a ? (double)a : null, e.RevenueCurrency], ct);
 
-        await InsertAsync(connection, tx, load.PropertyChanges,
+        await SqliteBulk.InsertAsync(connection, tx, load.PropertyChanges,
             "INSERT INTO property_changes (ProfileId, Key, Kind, Value, Timestamp) VALUES ($0,$1,$2,$3,$4)",
             c => [c.ProfileId, c.Key, (int)c.Kind, c.Value, Millis(c.Timestamp)], ct);
 
-        await InsertAsync(connection, tx, load.CurrentProperties,
+        await SqliteBulk.InsertAsync(connection, tx, load.CurrentProperties,
             "INSERT INTO profile_properties (ProfileId, Key, Kind, Value, SetAt) VALUES ($0,$1,$2,$3,$4) " +
             "ON CONFLICT (ProfileId, Key) DO UPDATE SET Kind = excluded.Kind, Value = excluded.Value, SetAt = excluded.SetAt WHERE excluded.SetAt >= profile_properties.SetAt",
             p => [p.ProfileId, p.Key, (int)p.Kind, p.Value, Millis(p.SetAt)], ct);
 
-        await tx.CommitAsync(ct);
+        await transaction.CommitAsync(ct);
         Stored(load.Events.Select(e => new ActivityFact(e.ProfileId, e.Timestamp.ToUnixTimeMilliseconds(), e.Site, e.Channel)).ToList());
     }
 
@@ -85,27 +87,28 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
             await using var reader = await command.ExecuteReaderAsync(ct);
             var current = -1L;
             var events = new List<EventFact>();
+            string? unreadable = null;
             while (await reader.ReadAsync(ct))
             {
                 var profileId = reader.GetInt64(0);
                 if (profileId != current && events.Count > 0)
                 {
                     seen.Add(current);
-                    yield return Assemble(current, events, changes, recorded);
-                    events = [];
+                    yield return Assemble(current, events, changes, recorded, unreadable);
+                    (events, unreadable) = ([], null);
                 }
                 current = profileId;
                 events.Add(new EventFact(
                     reader.GetInt64(1), reader.GetString(2), FromMillis(reader.GetInt64(3)),
                     reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
                     reader.IsDBNull(6) ? null : reader.GetString(6),
-                    withEventProperties && !reader.IsDBNull(9) ? EventProperties.Parse(reader.GetString(9)) : null,
-                    reader.IsDBNull(7) ? null : (decimal)reader.GetDouble(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+                    withEventProperties && !reader.IsDBNull(9) ? EventProperties.TryParse(reader.GetString(9), ref unreadable) : null,
+                    reader.IsDBNull(7) ? null : Money.FromStored(reader.GetDouble(7)), reader.IsDBNull(8) ? null : reader.GetString(8)));
             }
             if (events.Count > 0)
             {
                 seen.Add(current);
-                yield return Assemble(current, events, changes, recorded);
+                yield return Assemble(current, events, changes, recorded, unreadable);
             }
         }
         // Profiles known only through property changes or recorded conversions.
@@ -157,15 +160,15 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
                 byGoal[goalId] = list = [];
             }
             list.Add(new RecordedConversion(FromMillis(reader.GetInt64(2)), (ConversionSource)reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : (decimal)reader.GetDouble(4), reader.StringOrNull(5), reader.StringOrNull(6), reader.LongOrNull(7)));
+                reader.IsDBNull(4) ? null : Money.FromStored(reader.GetDouble(4)), reader.StringOrNull(5), reader.StringOrNull(6), reader.LongOrNull(7)));
         }
         return recorded;
     }
 
     private static StoredHistory Assemble(long profileId, List<EventFact> events, Dictionary<long, List<PropertyFact>> changes,
-        Dictionary<long, Dictionary<Guid, List<RecordedConversion>>> recorded) =>
+        Dictionary<long, Dictionary<Guid, List<RecordedConversion>>> recorded, string? unreadable = null) =>
         new(new ProfileHistory(profileId, events, changes.GetValueOrDefault(profileId) ?? []),
-            recorded.GetValueOrDefault(profileId) ?? (IReadOnlyDictionary<Guid, List<RecordedConversion>>)EmptyRecorded);
+            recorded.GetValueOrDefault(profileId) ?? (IReadOnlyDictionary<Guid, List<RecordedConversion>>)EmptyRecorded, unreadable);
 
     private static readonly Dictionary<Guid, List<RecordedConversion>> EmptyRecorded = [];
 
@@ -174,7 +177,8 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
         var fresh = results.ToDictionary(r => (Goal: SqliteValues.GoalKey(r.GoalId), r.ProfileId), r => StoredForm(r.Result));
         IReadOnlyCollection<(string Goal, long ProfileId)> write;
         if (profileIds is null)
@@ -197,7 +201,7 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
             var changed = stored.Keys.Union(fresh.Keys)
                 .Where(pair => !Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair)))
                 .ToList();
-            await InsertAsync(connection, tx, changed,
+            await SqliteBulk.InsertAsync(connection, tx, changed,
                 // Named: without it SQLite may walk the goal's covering index, every row of the goal, for each pair.
                 $"DELETE FROM completions WHERE GoalId = $0 AND ProfileId = $1; " +
                 $"DELETE FROM conversions INDEXED BY IX_conversions_GoalId_ProfileId_Timestamp WHERE GoalId = $0 AND ProfileId = $1 AND {DerivedSources};",
@@ -206,14 +210,14 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
         }
 
         var rows = write.Where(fresh.ContainsKey).Select(pair => (pair.Goal, pair.ProfileId, Result: fresh[pair])).ToList();
-        await InsertAsync(connection, tx, rows.Where(r => r.Result.Completion is not null).ToList(),
+        await SqliteBulk.InsertAsync(connection, tx, rows.Where(r => r.Result.Completion is not null).ToList(),
             "INSERT INTO completions (GoalId, ProfileId, CompletedAt, TriggerEventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6)",
             r => [r.Goal, r.ProfileId, r.Result.Completion!.Value.At, r.Result.Completion.Value.Trigger, r.Result.Completion.Value.Channel,
                   r.Result.Completion.Value.Site, r.Result.Completion.Value.Value], ct);
-        await InsertAsync(connection, tx, rows.SelectMany(r => r.Result.Conversions.Select(c => (r.Goal, r.ProfileId, Conversion: c))).ToList(),
+        await SqliteBulk.InsertAsync(connection, tx, rows.SelectMany(r => r.Result.Conversions.Select(c => (r.Goal, r.ProfileId, Conversion: c))).ToList(),
             "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7)",
             c => [c.Goal, c.ProfileId, c.Conversion.At, c.Conversion.Source, c.Conversion.EventId, c.Conversion.Channel, c.Conversion.Site, c.Conversion.Value], ct);
-        await tx.CommitAsync(ct);
+        await transaction.CommitAsync(ct);
 
         if (profileIds is null)
         {
@@ -307,85 +311,5 @@ internal sealed partial class SqliteIngestionStore(IDbContextFactory<AppDbContex
             }
         }
         return result;
-    }
-
-    /// <summary>
-    /// One prepared statement (or several, separated by semicolons), re-bound per row: the fastest way SQLite
-    /// takes many rows. Bound through SQLite's own calls, each <c>$i</c> looked up once, rather than through
-    /// SqliteParameter, which looks every named parameter up again on every row. The statements run inside the
-    /// connection's open transaction (<paramref name="tx"/>; SQLite has one per connection).
-    /// </summary>
-    private static Task InsertAsync<T>(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<T> rows,
-        string sql, Func<T, object?[]> values, CancellationToken ct)
-    {
-        if (rows.Count == 0)
-        {
-            return Task.CompletedTask;
-        }
-        if (tx.Connection != connection)
-        {
-            throw new InvalidOperationException("The transaction belongs to another connection.");
-        }
-        var handle = connection.Handle!;
-        var width = values(rows[0]).Length;
-        var statements = new List<(sqlite3_stmt Statement, int[] Slots)>();
-        try
-        {
-            for (var rest = sql; !string.IsNullOrWhiteSpace(rest);)
-            {
-                SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(handle, rest, out var statement, out rest), handle);
-                if (statement is null || statement.IsInvalid)
-                {
-                    continue;
-                }
-                statements.Add((statement, Enumerable.Range(0, width).Select(i => raw.sqlite3_bind_parameter_index(statement, "$" + i)).ToArray()));
-            }
-            foreach (var row in rows)
-            {
-                ct.ThrowIfCancellationRequested();
-                var v = values(row);
-                foreach (var (statement, slots) in statements)
-                {
-                    for (var i = 0; i < slots.Length; i++)
-                    {
-                        if (slots[i] > 0)
-                        {
-                            Bind(handle, statement, slots[i], v[i]);
-                        }
-                    }
-                    int rc;
-                    while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
-                    {
-                    }
-                    raw.sqlite3_reset(statement);
-                    if (rc != raw.SQLITE_DONE)
-                    {
-                        SqliteException.ThrowExceptionForRC(rc, handle);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            foreach (var (statement, _) in statements)
-            {
-                statement.Dispose();
-            }
-        }
-        return Task.CompletedTask;
-    }
-
-    private static void Bind(sqlite3 handle, sqlite3_stmt statement, int slot, object? value)
-    {
-        var rc = value switch
-        {
-            null => raw.sqlite3_bind_null(statement, slot),
-            long l => raw.sqlite3_bind_int64(statement, slot, l),
-            int i => raw.sqlite3_bind_int64(statement, slot, i),
-            double d => raw.sqlite3_bind_double(statement, slot, d),
-            string text => raw.sqlite3_bind_text(statement, slot, text),
-            _ => throw new NotSupportedException($"Cannot bind a {value.GetType().Name}."),
-        };
-        SqliteException.ThrowExceptionForRC(rc, handle);
     }
 }
