@@ -19,7 +19,7 @@ catch (StartupConfigurationException ex)
     Console.Error.WriteLine($"crit: GoalsDashboard cannot start: {ex.Message}");
     return 1;
 }
-builder.Services.AddGoalsIdentity();
+builder.Services.AddGoalsIdentity(builder.Configuration);
 builder.Services.AddGoalsServices();
 builder.Services.AddGoalsApi(builder.Configuration);
 builder.Services.AddGoalsApiDocument();
@@ -54,16 +54,14 @@ if (app.Configuration["https_port"] is { Length: > 0 } || (app.Configuration["ur
     app.UseHttpsRedirection();
 }
 
-// The API answers with problem details; the dashboard with its own error and not-found pages.
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
-app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), ui =>
+// The API answers with problem details (its own handler, inside); the dashboard with its own error and
+// not-found pages. The page handler stays on the main pipeline: re-executed from inside a branch, /Error is not found.
+if (!app.Environment.IsDevelopment())
 {
-    if (!app.Environment.IsDevelopment())
-    {
-        ui.UseExceptionHandler("/Error", createScopeForErrors: true);
-    }
-    ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-});
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+}
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -3,6 +3,7 @@ using System.Net;
 using GoalsDashboard.Data;
 using GoalsDashboard.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GoalsDashboard.Tests.Api;
@@ -36,7 +37,8 @@ public class HostingTests(SeededAppFixture fixture) : IClassFixture<SeededAppFix
     [Fact]
     public async Task WrongPassword_ShowsAClearError()
     {
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Factory.SignedInClientAsync(GoalsAppFactory.AdminEmail, "wrong-password"));
+        Assert.Equal("That email and password don't match an account, or the account is locked for a few minutes after too many failed attempts.",
+            await Factory.SignInErrorAsync(GoalsAppFactory.AdminEmail, "wrong-password"));
     }
 
     [Fact]
@@ -65,6 +67,65 @@ public class HostingTests(SeededAppFixture fixture) : IClassFixture<SeededAppFix
 
 public class StartupTests
 {
+    [Fact]
+    public async Task TheReadmesRunCommand_RunsAsProduction_AndServesThePackagesStaticFiles()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "goalsdashboard-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await using var app = await AppProcess.StartAsync(Path.Combine(folder, "goals.db"), "readme-token", asTheReadmeDoes: true);
+        Assert.Contains("Hosting environment: Production", app.Output);
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        var login = await http.GetStringAsync("/Account/Login");
+        foreach (var asset in new[] { "_content/MudBlazor/MudBlazor.min.css", "_content/MudBlazor/MudBlazor.min.js", "_framework/blazor.web.js", "lib/apexcharts/apexcharts.min.js", "app.css" })
+        {
+            var href = System.Text.RegularExpressions.Regex.Match(login, $"\"({System.Text.RegularExpressions.Regex.Escape(asset.Replace(".min", "").Split('.')[0])}[^\"]*)\"").Groups[1].Value;
+            Assert.False(string.IsNullOrEmpty(href), $"the page does not reference {asset}");
+            using var response = await http.GetAsync("/" + href);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{href}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task AnError_ShowsTheErrorPage_WithoutInternals()
+    {
+        await using var factory = new GoalsAppFactory(seedDemo: false);
+        var goal = await factory.ApiClient().PostJsonAsync("/api/v1/goals",
+            """{"name":"Errors","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"x"}]}]}""");
+        var id = (string)(await goal.JsonAsync())["id"]!;
+        await using var failing = factory.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.AddSingleton<IAnalyticsStore>(new FailingAnalyticsStore())));
+        using var client = failing.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await client.GetStringAsync("/Account/Login");
+        using var signIn = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = GoalsAppFactory.AdminEmail, ["Input.Password"] = GoalsAppFactory.AdminPassword, ["_handler"] = "login",
+            ["__RequestVerificationToken"] = GoalsAppFactory.HiddenValue(form, "__RequestVerificationToken"),
+        }));
+        using var response = await client.GetAsync($"/goals/{id}");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("Something went wrong", html);
+        Assert.DoesNotContain(FailingAnalyticsStore.Secret, html);
+        Assert.DoesNotContain("GoalsDashboard.", html);
+        Assert.DoesNotContain(".AspNetCore.Identity.Application", html);
+    }
+
+    private sealed class FailingAnalyticsStore : AnalyticsStoreStub
+    {
+        public const string Secret = "internal detail that must not be shown";
+
+        public override Task ScanActivityAsync(long startMs, long endMs, string? site, string? channel, Action<ActivityFact> visit, CancellationToken ct = default) =>
+            throw new InvalidOperationException(Secret);
+
+        public override Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default) => throw new InvalidOperationException(Secret);
+
+        public override Task<List<CompletionFact>> CompletionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces,
+            CancellationToken ct = default) => throw new InvalidOperationException(Secret);
+
+        public override Task<List<ConversionFact>> ConversionsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces,
+            CancellationToken ct = default) => throw new InvalidOperationException(Secret);
+    }
+
     [Fact]
     public async Task StartingTwice_DoesNotSeedTwice()
     {

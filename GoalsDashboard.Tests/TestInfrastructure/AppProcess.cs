@@ -17,7 +17,16 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    public static async Task<AppProcess> StartAsync(string databasePath, string apiToken)
+    /// <summary>Everything the app printed so far.</summary>
+    public string Output => string.Join('\n', _output);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    /// <summary>
+    /// Starts the built app. <paramref name="asTheReadmeDoes"/>: through <c>dotnet run --project GoalsDashboard</c>
+    /// (its launch profile, its environment), as the README's run command does, rather than the dll alone.
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(string databasePath, string apiToken, bool asTheReadmeDoes = false)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -26,7 +35,20 @@ public sealed class AppProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GoalsDashboard.dll"));
+        if (asTheReadmeDoes)
+        {
+            start.WorkingDirectory = RepositoryRoot();
+            start.ArgumentList.Add("run");
+            start.ArgumentList.Add("--project");
+            start.ArgumentList.Add("GoalsDashboard");
+            start.ArgumentList.Add("--no-build"); // the test run built it
+            start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+            start.Environment.Remove("DOTNET_ENVIRONMENT");
+        }
+        else
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GoalsDashboard.dll"));
+        }
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
         start.Environment["ConnectionStrings__Default"] = $"Data Source={databasePath}";
         start.Environment["Demo__Seed"] = "false";
@@ -34,18 +56,18 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Bootstrap__AdminEmail"] = GoalsAppFactory.AdminEmail;
         start.Environment["Bootstrap__AdminPassword"] = GoalsAppFactory.AdminPassword;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var app = new AppProcess(process, $"http://127.0.0.1:{port}");
+        process.OutputDataReceived += (_, e) => app.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var app = new AppProcess(process, $"http://127.0.0.1:{port}");
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The app exited with code {process.ExitCode} while starting.");
+                throw new InvalidOperationException($"The app exited with code {process.ExitCode} while starting:\n{app.Output}");
             }
             try
             {
@@ -80,6 +102,27 @@ public sealed class AppProcess : IAsyncDisposable
         Kill();
         _process.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null && _output.Count < 10_000)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
+    /// <summary>The folder of GoalsDashboard.sln, above the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "GoalsDashboard.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+        throw new InvalidOperationException("GoalsDashboard.sln was not found above " + AppContext.BaseDirectory);
     }
 
     private static int FreePort()

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace GoalsDashboard.Tests.TestInfrastructure;
 
@@ -40,6 +41,9 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
 
     public bool SeedDemo { get; }
 
+    /// <summary>A logger provider added to the app's, for tests that check what is logged.</summary>
+    public Microsoft.Extensions.Logging.ILoggerProvider? Logging { get; set; }
+
     public string DatabasePath => Path.Combine(_folder, "goals.db");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -54,6 +58,10 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (Logging is { } provider)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(provider));
         }
     }
 
@@ -111,9 +119,29 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A client that signed in through the real sign-in form and keeps its cookies.</summary>
-    public async Task<HttpClient> SignedInClientAsync(string email, string password)
+    public async Task<HttpClient> SignedInClientAsync(string email, string password, Uri? baseAddress = null)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = baseAddress ?? new Uri("http://localhost") });
+        using var response = await PostSignInAsync(client, email, password);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        return client;
+    }
+
+    /// <summary>A sign-in that is expected to fail: the error the sign-in page shows, or null when there is none.</summary>
+    public async Task<string?> SignInErrorAsync(string email, string password)
+    {
+        using var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        using var response = await PostSignInAsync(client, email, password);
+        var html = await response.Content.ReadAsStringAsync();
+        var match = Regex.Match(html, "data-testid=\"login-error\"[^>]*>(?:<[^>]+>)*([^<]+)<");
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value).Trim() : null;
+    }
+
+    private static async Task<HttpResponseMessage> PostSignInAsync(HttpClient client, string email, string password)
+    {
         var form = await client.GetStringAsync("/Account/Login");
         var fields = new Dictionary<string, string>
         {
@@ -122,15 +150,10 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
             ["_handler"] = "login",
             ["__RequestVerificationToken"] = HiddenValue(form, "__RequestVerificationToken"),
         };
-        using var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(fields));
-        if (response.StatusCode != HttpStatusCode.Redirect)
-        {
-            throw new InvalidOperationException($"Sign-in failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-        return client;
+        return await client.PostAsync("/Account/Login", new FormUrlEncodedContent(fields));
     }
 
-    private static string HiddenValue(string html, string name)
+    public static string HiddenValue(string html, string name)
     {
         var match = Regex.Match(html, $"name=\"{Regex.Escape(name)}\"[^>]*value=\"([^\"]+)\"");
         return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException($"No {name} in the form.");

@@ -36,6 +36,33 @@ public static class HttpJson
         return json["errors"]?.AsObject().Select(e => e.Key).ToList() ?? [];
     }
 
+    /// <summary>Reads until <paramref name="until"/> holds, and fails the test with the last value read when it does not in time.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> until, string what, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            var value = await read();
+            if (until(value))
+            {
+                return value;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"After {timeoutMs} ms, still not {what}; last seen: {Describe(value)}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private static string Describe(object? value) => value switch
+    {
+        null => "null",
+        string s => s,
+        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Take(20).Select(Describe)) + "]",
+        _ => value.ToString() ?? "",
+    };
+
     public static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> until, int timeoutMs = 10_000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);

@@ -23,6 +23,8 @@ public static class ApiSetup
     public static IServiceCollection AddGoalsApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<FailedAuthentications>();
+        // A line per failed authentication is what an attacker would like to fill the disk with: FailedAuthentications logs them once a minute.
+        services.AddLogging(logging => logging.AddFilter(typeof(ApiTokenAuthenticationHandler).FullName, LogLevel.Warning));
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiScopes.EventsWrite, Scope(ApiScopes.EventsWrite))

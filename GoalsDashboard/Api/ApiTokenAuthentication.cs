@@ -29,12 +29,14 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
         var address = Context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
-        if (failures.IsBlocked(address))
+        var secret = header["Bearer ".Length..].Trim();
+        // A token in use is known without a lookup, so a blocked address (a shared NAT, say) keeps its working tokens.
+        var token = tokens.Cached(secret);
+        if (token is null && failures.IsBlocked(address))
         {
             return Limited();
         }
-        var secret = header["Bearer ".Length..].Trim();
-        var token = secret.Length == 0 ? null : await tokens.AuthenticateAsync(secret, Context.RequestAborted);
+        token ??= secret.Length == 0 ? null : await tokens.AuthenticateAsync(secret, Context.RequestAborted);
         if (token is null)
         {
             return failures.Record(address) ? AuthenticateResult.Fail("The API token is not valid or was revoked.") : Limited();

@@ -61,6 +61,13 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiToken? Token, DateTimeOffset Until)> _cache = new();
 
+    /// <summary>The live token with this secret when it was looked up in the last few seconds, else null (without a lookup).</summary>
+    public ApiToken? Cached(string secret) =>
+        _cache.TryGetValue(Hash(secret), out var cached) && cached.Until > clock.GetUtcNow() ? cached.Token : null;
+
+    /// <summary>How many secrets are cached (only live tokens are).</summary>
+    internal int CachedCount => _cache.Count;
+
     /// <summary>The live token with this secret, or null. Cached for a few seconds: ingestion authenticates every batch.</summary>
     public async Task<ApiToken?> AuthenticateAsync(string secret, CancellationToken ct = default)
     {

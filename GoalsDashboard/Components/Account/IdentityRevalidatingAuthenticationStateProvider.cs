@@ -11,10 +11,11 @@ namespace GoalsDashboard.Components.Account;
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        IConfiguration configuration)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => IdentityServiceCollectionExtensions.RevalidationInterval;
+    protected override TimeSpan RevalidationInterval { get; } = IdentityServiceCollectionExtensions.RevalidationInterval(configuration);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {

@@ -9,10 +9,11 @@ public static class IdentityServiceCollectionExtensions
 {
     public const string LoginPath = "/Account/Login";
 
-    /// <summary>How soon a changed role, a lock or a removal reaches open sessions and circuits.</summary>
-    public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(10);
+    /// <summary>How soon a changed role, a lock or a removal reaches open sessions and circuits (<c>Security:RevalidationSeconds</c>).</summary>
+    public static TimeSpan RevalidationInterval(IConfiguration configuration) =>
+        TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Security:RevalidationSeconds", 10.0), 0.5, 3600));
 
-    public static IServiceCollection AddGoalsIdentity(this IServiceCollection services)
+    public static IServiceCollection AddGoalsIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
@@ -31,7 +32,7 @@ public static class IdentityServiceCollectionExtensions
         });
         // A changed role, a lock or a removal changes the user's security stamp: requests with an older
         // cookie are refused within seconds (the circuit re-checks on the same interval).
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = RevalidationInterval);
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = RevalidationInterval(configuration));
         services.AddAuthorization();
         services.AddIdentityCore<ApplicationUser>(options =>
             {
@@ -54,7 +55,7 @@ public static class IdentityServiceCollectionExtensions
         {
             if (!await antiforgery.IsRequestValidAsync(context))
             {
-                return TypedResults.BadRequest();
+                return Results.Text("The sign-out form has expired: reload the page and sign out again.", statusCode: StatusCodes.Status400BadRequest);
             }
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect("~" + LoginPath);

@@ -44,10 +44,12 @@ public partial class FunnelDetails
     {
         get
         {
-            var worst = _stats!.Steps.Skip(1).Select((s, i) => (Step: s, Index: i + 1)).Where(x => x.Step.DropOff > 0).MaxBy(x => 100 - x.Step.PercentOfPrevious);
-            return worst.Step is null
+            // Nullable: MaxBy of no value tuples throws (a funnel nobody entered in the period).
+            var worst = _stats!.Steps.Skip(1).Select((s, i) => ((FunnelStepStats Step, int Index)?)(s, i + 1)).Where(x => x!.Value.Step.DropOff > 0)
+                .MaxBy(x => 100 - x!.Value.Step.PercentOfPrevious);
+            return worst is not { } drop
                 ? ("—", "nobody dropped off")
-                : ($"{100 - worst.Step.PercentOfPrevious:0.0}%", $"{_stats.Steps[worst.Index - 1].Name} → {worst.Step.Name}");
+                : ($"{100 - drop.Step.PercentOfPrevious:0.0}%", $"{_stats.Steps[drop.Index - 1].Name} → {drop.Step.Name}");
         }
     }
 
