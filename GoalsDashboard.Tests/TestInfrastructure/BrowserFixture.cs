@@ -9,7 +9,11 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private IPlaywright? _playwright;
 
-    public GoalsAppFactory Factory { get; } = new(seedDemo: true, realServer: true);
+    /// <summary>How soon open circuits notice a changed role (short, so a test can watch it happen).</summary>
+    public const string RevalidationSeconds = "2";
+
+    public GoalsAppFactory Factory { get; } = new(seedDemo: true, realServer: true,
+        settings: new Dictionary<string, string> { ["Security:RevalidationSeconds"] = RevalidationSeconds });
 
     public string BaseUrl { get; private set; } = "";
 
@@ -42,9 +46,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Signs in through the real form and waits for the interactive circuit.</summary>
-    public async Task SignInAsync(IPage page, string email = GoalsAppFactory.AdminEmail, string password = GoalsAppFactory.AdminPassword)
+    public Task SignInAsync(IPage page, string email = GoalsAppFactory.AdminEmail, string password = GoalsAppFactory.AdminPassword) =>
+        SignInAsync(page, BaseUrl, email, password);
+
+    /// <summary>Signs in to the app at <paramref name="baseUrl"/> (another app than the fixture's) and waits for the circuit.</summary>
+    public static async Task SignInAsync(IPage page, string baseUrl, string email = GoalsAppFactory.AdminEmail, string password = GoalsAppFactory.AdminPassword)
     {
-        await page.GotoAsync(BaseUrl + "/goals");
+        await page.GotoAsync(baseUrl + "/goals");
         await page.WaitForURLAsync("**/Account/Login**");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);
@@ -122,6 +130,30 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>The layout marks itself once its first interactive render ran, i.e. the circuit is up.</summary>
     public static async Task WaitForCircuitAsync(IPage page) =>
         await page.Locator("[data-interactive=true]").First.WaitForAsync(new() { Timeout = 30_000 });
+
+    /// <summary>
+    /// A page that records what must never happen on it: a script dialog, a refused script (a Content-Security-Policy
+    /// violation), an uncaught error.
+    /// </summary>
+    public async Task<(IPage Page, List<string> Problems)> WatchedPageAsync(int width = 1366, int height = 768)
+    {
+        var page = await NewPageAsync(width, height);
+        var problems = new List<string>();
+        page.Dialog += async (_, dialog) =>
+        {
+            problems.Add($"dialog: {dialog.Message}");
+            await dialog.DismissAsync();
+        };
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                problems.Add($"console: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => problems.Add($"page error: {error}");
+        return (page, problems);
+    }
 
     public async Task DisposeAsync()
     {
