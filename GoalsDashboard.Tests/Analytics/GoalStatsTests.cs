@@ -4,7 +4,7 @@ using GoalsDashboard.Tests.TestInfrastructure;
 
 namespace GoalsDashboard.Tests.Analytics;
 
-/// <summary>Section 4's metrics on the hand-worked March 2026 data of <see cref="HandWorkedAnalyticsFixture"/>.</summary>
+/// <summary>The figures of docs/analytics.md on the hand-worked March 2026 data of <see cref="HandWorkedAnalyticsFixture"/>.</summary>
 public class GoalStatsTests(HandWorkedAnalyticsFixture data) : IClassFixture<HandWorkedAnalyticsFixture>
 {
     private static readonly DateOnly March1 = new(2026, 3, 1);

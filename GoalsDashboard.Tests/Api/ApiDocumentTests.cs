@@ -5,10 +5,10 @@ using GoalsDashboard.Tests.TestInfrastructure;
 
 namespace GoalsDashboard.Tests.Api;
 
-/// <summary>Section 5: "An OpenAPI document describes the whole API."</summary>
+/// <summary>docs/api.md: "An OpenAPI document describes the whole API."</summary>
 public class ApiDocumentTests(SeededAppFixture fixture) : IClassFixture<SeededAppFixture>
 {
-    // Every endpoint of section 5, as (method, path template).
+    // Every endpoint of docs/api.md, as (method, path template).
     private static readonly (string Method, string Path)[] Endpoints =
     [
         ("post", "/api/v1/events"), ("post", "/api/v1/profiles/{profile_id}/properties"), ("post", "/api/v1/conversions"),

@@ -81,6 +81,20 @@ public class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BehindAProxy_ThatSaysHttps_HstsIsSent()
+    {
+        // As the README runs it behind a reverse proxy: ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.
+        await using var proxied = new GoalsAppFactory(settings: new Dictionary<string, string> { ["FORWARDEDHEADERS_ENABLED"] = "true" });
+        using var client = proxied.CreateClient(new() { BaseAddress = new Uri("http://dashboard.example.com") });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Account/Login");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        using var response = await client.SendAsync(request);
+        Assert.True(response.Headers.Contains("Strict-Transport-Security"));
+        using var plain = await client.GetAsync("/Account/Login");
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
+    }
+
+    [Fact]
     public async Task Logout_WithoutItsAntiforgeryToken_DoesNotSignOut()
     {
         using var client = await _factory.SignedInClientAsync(GoalsAppFactory.AdminEmail, GoalsAppFactory.AdminPassword);

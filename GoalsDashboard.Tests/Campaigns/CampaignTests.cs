@@ -164,7 +164,7 @@ public class CampaignTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixt
     }
 
     /// <summary>
-    /// Hand-worked attribution (section 4): four audience members — A enters by event on 10 May and
+    /// Hand-worked attribution (docs/analytics.md): four audience members — A enters by event on 10 May and
     /// completed on 5 May (before entry: not attributed); B is imported on 8 May and completes on
     /// 12 May (attributed); C enters by event on 11 May and never completes; D is imported on
     /// 25 May, after the period's last day (not in the audience of the period). E completes without

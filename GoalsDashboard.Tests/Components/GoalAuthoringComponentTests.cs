@@ -65,7 +65,7 @@ public class GoalEditorTests(EmptyAppFixture app) : MudComponentTest, IClassFixt
         }
 
         editor.WaitForAssertion(() => Assert.Equal("Completed when they trigger “trial_started”.", editor.Find("[data-testid=review-sentence]").TextContent));
-        // No campaign and no window: the section 2 pitfalls are named before saving.
+        // No campaign and no window: the pitfalls of docs/goals.md are named before saving.
         editor.WaitForAssertion(() => Assert.True(editor.FindAll("[data-testid=pitfall-warning]").Count >= 2));
     }
 }

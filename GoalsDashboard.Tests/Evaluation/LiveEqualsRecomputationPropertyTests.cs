@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GoalsDashboard.Tests.Evaluation;
 
 /// <summary>
-/// The core promise of section 3: whatever order data arrives in (late events, duplicates, property
+/// The core promise of docs/evaluation.md: whatever order data arrives in (late events, duplicates, property
 /// changes in between), the stored completions and conversions equal a full recomputation over the
 /// profile's final history. Random goals and random streams, a few hundred cases.
 /// </summary>

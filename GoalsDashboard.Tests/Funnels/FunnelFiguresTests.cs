@@ -3,7 +3,7 @@ using GoalsDashboard.Data;
 
 namespace GoalsDashboard.Tests.Funnels;
 
-/// <summary>Section 4's funnel on hand-worked conversions (times in hours from 0).</summary>
+/// <summary>The funnel of docs/analytics.md on hand-worked conversions (times in hours from 0).</summary>
 public class FunnelFiguresTests
 {
     private const long Hour = 3_600_000;

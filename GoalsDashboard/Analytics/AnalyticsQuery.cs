@@ -3,7 +3,7 @@ namespace GoalsDashboard.Analytics;
 public enum TrendInterval { Day, Week, Month }
 
 /// <summary>
-/// The optional filters of every analytics view (section 4): site and channel narrow completions,
+/// The optional filters of every analytics view (docs/analytics.md): site and channel narrow completions,
 /// conversions and the events of the denominator; a campaign (by key) keeps its attributed figures and
 /// makes the audience the denominator; a segment (by id) keeps its current members.
 /// </summary>

@@ -2,7 +2,7 @@ using GoalsDashboard.Data;
 
 namespace GoalsDashboard.Analytics;
 
-/// <summary>One step of a computed funnel (section 4).</summary>
+/// <summary>One step of a computed funnel (docs/analytics.md).</summary>
 public sealed record FunnelStepStats(Guid GoalId, string Name, int Profiles, double PercentOfPrevious, double PercentOfFirst, int DropOff,
     double? MedianSecondsFromPrevious);
 
@@ -13,7 +13,7 @@ public sealed record FunnelPath(long ProfileId, long[] Times)
 }
 
 /// <summary>
-/// Section 4's funnel as arithmetic over stored conversions, no database: step 1 is each candidate's
+/// The funnel of docs/analytics.md as arithmetic over stored conversions, no database: step 1 is each candidate's
 /// earliest qualifying conversion of goal 1 in the period; step k the earliest conversion of goal k at
 /// or after step k−1 (the same instant counts), within the step's window after step k−1 and the
 /// funnel's window after step 1 (both inclusive). Later steps may fall after the period.

@@ -13,7 +13,7 @@ public sealed record SegmentMembers(int Id, string Name, IReadOnlySet<long> Memb
 public sealed record GoalFacts(Guid GoalId, string? Currency, List<CompletionFact> Completions, List<ConversionFact> Conversions);
 
 /// <summary>
-/// Section 4's metrics for one goal from its stored completions and conversions and the period's
+/// The figures of docs/analytics.md for one goal from its stored completions and conversions and the period's
 /// activity: pure arithmetic, no database. Completions and conversions arrive already narrowed by the
 /// site and channel filters; <see cref="ProfileScope"/> applies the segment and campaign filters.
 /// </summary>

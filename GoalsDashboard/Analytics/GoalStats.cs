@@ -1,6 +1,6 @@
 namespace GoalsDashboard.Analytics;
 
-/// <summary>Every metric of section 4 for one goal over one period and filters.</summary>
+/// <summary>Every figure of docs/analytics.md for one goal over one period and filters.</summary>
 public sealed record GoalStats(
     Guid GoalId,
     DateOnly From,
@@ -45,7 +45,7 @@ public sealed record CompletionRow(string ProfileId, DateTimeOffset CompletedAt,
 /// </summary>
 public sealed record ConverterInterest(string Kind, string Value, int Converters, double ConverterShare, int Others, double OtherShare, double? Lift);
 
-/// <summary>The arithmetic of section 4, in one place.</summary>
+/// <summary>The arithmetic of docs/analytics.md, in one place.</summary>
 public static class Rates
 {
     public static double Of(int completions, int denominator) => denominator == 0 ? 0 : completions * 100.0 / denominator;

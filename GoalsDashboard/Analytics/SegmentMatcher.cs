@@ -18,7 +18,7 @@ public sealed record ProfileFacts(IReadOnlyDictionary<string, PropertyValue> Pro
 
 /// <summary>
 /// Segment membership as of now: a profile is a member when it satisfies every condition with its
-/// current values (section 3.1's rules; a never-set property satisfies only <c>not_exists</c>).
+/// current values (docs/evaluation.md's matching rules; a never-set property satisfies only <c>not_exists</c>).
 /// </summary>
 public static class SegmentMatcher
 {

@@ -6,7 +6,7 @@ using Microsoft.OpenApi;
 namespace GoalsDashboard.Api;
 
 /// <summary>
-/// The OpenAPI document of <c>/api/v1</c> (PRODUCT.md section 5), generated from the endpoints
+/// The OpenAPI document of <c>/api/v1</c> (docs/api.md), generated from the endpoints
 /// themselves so it cannot drift from them: paths, parameters, status codes, tags and the token scope
 /// each endpoint requires.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace GoalsDashboard.Api;
 
 /// <summary>
-/// Request bodies as the OpenAPI document shows them (PRODUCT.md section 5's shapes). A test posts
+/// Request bodies as the OpenAPI document shows them (the shapes of docs/api.md). A test posts
 /// each one to its endpoint, so an example that stops being accepted fails the build.
 /// </summary>
 public static class ApiExamples

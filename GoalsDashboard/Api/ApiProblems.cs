@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace GoalsDashboard.Api;
 
-/// <summary>RFC 7807 answers with the status codes of PRODUCT.md section 5.</summary>
+/// <summary>RFC 7807 answers with the status codes of docs/api.md.</summary>
 public static class ApiProblems
 {
     public static IResult Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null) =>

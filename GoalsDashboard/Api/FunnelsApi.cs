@@ -7,7 +7,7 @@ using GoalsDashboard.Services;
 
 namespace GoalsDashboard.Api;
 
-/// <summary><c>/api/v1/funnels</c>: funnel definitions and their stats (section 4's funnel).</summary>
+/// <summary><c>/api/v1/funnels</c>: funnel definitions and their stats (the funnel of docs/analytics.md).</summary>
 public static class FunnelsApi
 {
     private const long MaxBody = 64 * 1024;

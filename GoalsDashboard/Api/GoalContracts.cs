@@ -3,7 +3,7 @@ using GoalsDashboard.Domain;
 
 namespace GoalsDashboard.Api;
 
-/// <summary>A goal as the API returns it (PRODUCT.md section 5), serialized in snake_case.</summary>
+/// <summary>A goal as the API returns it (docs/api.md), serialized in snake_case.</summary>
 public sealed record GoalResponse(
     Guid Id,
     string Name,

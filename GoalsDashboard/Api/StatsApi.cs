@@ -4,13 +4,13 @@ using GoalsDashboard.Services;
 
 namespace GoalsDashboard.Api;
 
-/// <summary><c>GET /api/v1/goals/{id}/stats</c>: every metric of section 4, from the same query layer as the pages.</summary>
+/// <summary><c>GET /api/v1/goals/{id}/stats</c>: every figure of docs/analytics.md, from the same query layer as the pages.</summary>
 public static class StatsApi
 {
     public static RouteGroupBuilder MapStatsEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/goals/{id:guid}/stats", StatsAsync).WithTags("Goals").RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("Every section 4 metric of a goal over a period, with trend and breakdowns", 200, 404, 422);
+            .Documented("Every figure (docs/analytics.md) of a goal over a period, with trend and breakdowns", 200, 404, 422);
         return api;
     }
 
@@ -35,7 +35,7 @@ public static class StatsApi
     }
 }
 
-/// <summary>The stats shape of section 5.</summary>
+/// <summary>The stats shape of docs/api.md.</summary>
 public static class StatsResponse
 {
     public static object From(GoalStats s) => new

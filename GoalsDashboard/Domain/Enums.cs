@@ -1,6 +1,6 @@
 namespace GoalsDashboard.Domain;
 
-/// <summary>The wizard presets of PRODUCT.md section 2; every type is stored as condition groups.</summary>
+/// <summary>The wizard presets of docs/goals.md; every type is stored as condition groups.</summary>
 public enum GoalType { CustomEvent, PageView, Property, Combined, Revenue, Tracked }
 
 public enum GoalStatus { Active, Archived }

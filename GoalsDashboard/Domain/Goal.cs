@@ -3,7 +3,7 @@ namespace GoalsDashboard.Domain;
 /// <summary>
 /// A conversion goal. Created and changed only through <see cref="Create"/> and <see cref="Replace"/>,
 /// which take a draft already normalized by <see cref="GoalRules.Normalize"/>, so a stored goal always
-/// satisfies section 2 of the product specification.
+/// satisfies docs/goals.md.
 /// </summary>
 public sealed class Goal
 {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace GoalsDashboard.Domain;
 
 /// <summary>
-/// The rules of PRODUCT.md section 2, in one place: the wizard and the API both validate through
+/// The rules of docs/goals.md, in one place: the wizard and the API both validate through
 /// <see cref="Normalize"/>. Rules that need stored data (unique names, one currency per event name,
 /// the active-goal limit) are checked by the goal service on top of these.
 /// </summary>

@@ -6,7 +6,7 @@ public enum PropertyValueKind : byte { Null = 0, String = 1, Number = 2, Bool = 
 
 /// <summary>
 /// A profile or event property value as received: string, number or bool (or null, which counts as absent).
-/// Numbers keep their invariant-culture text so that comparisons follow section 3.1 exactly.
+/// Numbers keep their invariant-culture text so that comparisons follow docs/evaluation.md's matching rules exactly.
 /// </summary>
 public readonly record struct PropertyValue(PropertyValueKind Kind, string? Text)
 {

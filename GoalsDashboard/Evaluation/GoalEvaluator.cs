@@ -12,7 +12,7 @@ public sealed record EvaluationResult(CompletionResult? Completion, IReadOnlyLis
 }
 
 /// <summary>
-/// Evaluates one goal over one profile's whole history, exactly as PRODUCT.md section 3 defines.
+/// Evaluates one goal over one profile's whole history, exactly as docs/evaluation.md defines.
 /// The result depends only on the history, never on arrival order, so evaluating a profile again
 /// after any change (late events included) gives the same answer as a full recomputation.
 /// </summary>

@@ -3,7 +3,7 @@ using GoalsDashboard.Domain;
 
 namespace GoalsDashboard.Evaluation;
 
-/// <summary>The comparison rules of PRODUCT.md section 3.1 for property filters and property conditions.</summary>
+/// <summary>The comparison rules for property filters and property conditions (docs/evaluation.md, "Matching, decided").</summary>
 public static class ValueMatcher
 {
     public static bool Matches(PropertyValue actual, Operator op, string? expected)
@@ -56,6 +56,8 @@ public static class ValueMatcher
         return false;
     }
 
+    // A number beyond a double's range parses as ±infinity and compares as such (docs/evaluation.md); "NaN" is text.
     private static bool TryNumber(string? text, out double number) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && double.IsFinite(number);
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && !double.IsNaN(number)
+        && (double.IsFinite(number) || !text!.Contains("Infinity", StringComparison.OrdinalIgnoreCase));
 }

@@ -5,7 +5,7 @@ using GoalsDashboard.Evaluation;
 
 namespace GoalsDashboard.Ingestion;
 
-/// <summary>Validates tracked events and property changes (PRODUCT.md sections 1, 3.1 and 5) into their stored form.</summary>
+/// <summary>Validates tracked events and property changes (docs/evaluation.md and docs/api.md) into their stored form.</summary>
 public static partial class EventValidator
 {
     public static IncomingEvent? ReadEvent(JsonElement json, string prefix, DateTimeOffset now, ValidationErrors errors)

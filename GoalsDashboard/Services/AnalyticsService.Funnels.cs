@@ -21,7 +21,7 @@ public sealed record FunnelStats(int FunnelId, DateOnly From, DateOnly To, IRead
 
 public sealed partial class AnalyticsService
 {
-    /// <summary>Section 4's funnel for a period and filters, optionally split; null when there is no such funnel.</summary>
+    /// <summary>The funnel of docs/analytics.md for a period and filters, optionally split; null when there is no such funnel.</summary>
     public async Task<FunnelStats?> FunnelStatsAsync(int funnelId, AnalyticsQuery query, FunnelSplit split = FunnelSplit.None, CancellationToken ct = default)
     {
         var computed = await FunnelPathsAsync(funnelId, query, ct);

@@ -14,7 +14,7 @@ public sealed record FilterChoices(
     IReadOnlyList<(string Key, string Name)> Campaigns,
     IReadOnlyList<(int Id, string Name)> Segments);
 
-/// <summary>A goal's figures attributed to one campaign over a period (section 4's campaign attribution).</summary>
+/// <summary>A goal's figures attributed to one campaign over a period (campaign attribution, docs/analytics.md).</summary>
 public sealed record AttributedGoal(Guid GoalId, string Name, GoalStatus Status, double? TargetRate, int Completions, int Conversions, double Rate);
 
 /// <summary>A campaign's audience size at the end of a period and its goals' attributed figures.</summary>
@@ -75,7 +75,7 @@ public sealed partial class AnalyticsService
         DataChanged?.Invoke();
     }
 
-    /// <summary>Section 4's metrics for one goal, or null when there is no such goal.</summary>
+    /// <summary>The figures of docs/analytics.md for one goal, or null when there is no such goal.</summary>
     public async Task<GoalStats?> StatsAsync(Guid goalId, AnalyticsQuery query, bool withBreakdowns = true, CancellationToken ct = default)
     {
         var goal = await GoalAsync(goalId, ct);
@@ -125,7 +125,7 @@ public sealed partial class AnalyticsService
     }
 
     /// <summary>
-    /// Converter interests (section 4): for each event name and page path, the share of the period's
+    /// Converter interests (docs/analytics.md): for each event name and page path, the share of the period's
     /// converters who did it before completing against the share of the period's other active profiles
     /// who did it in the period; the most over-represented first.
     /// </summary>

@@ -68,7 +68,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
             .ToList();
     }
 
-    /// <summary>Validates the draft against section 2 and the stored goals, then saves it as a live goal.</summary>
+    /// <summary>Validates the draft against docs/goals.md and the stored goals, then saves it as a live goal.</summary>
     public async Task<Goal> CreateAsync(GoalDraft draft, string user, CancellationToken ct = default)
     {
         var normalized = GoalRules.Normalize(draft);
