@@ -30,16 +30,19 @@ public sealed class ApiTokenAuthenticationHandler(
         }
         var address = Context.Connection.RemoteIpAddress ?? System.Net.IPAddress.None;
         var secret = header["Bearer ".Length..].Trim();
-        // A token in use is known without a lookup, so a blocked address (a shared NAT, say) keeps its working tokens.
+        // A blocked address (a shared NAT, say) keeps its working tokens: one used in the last seconds is known
+        // without a lookup, and generated secrets are still looked up, since guessing one is hopeless. Only a
+        // secret chosen by an operator (Bootstrap:ApiToken), which may be weak, cannot be guessed at from there.
         var token = tokens.Cached(secret);
-        if (token is null && failures.IsBlocked(address))
+        var blocked = token is null && failures.IsBlocked(address);
+        if (blocked && !ApiTokenService.IsGenerated(secret))
         {
             return Limited();
         }
         token ??= secret.Length == 0 ? null : await tokens.AuthenticateAsync(secret, Context.RequestAborted);
         if (token is null)
         {
-            return failures.Record(address) ? AuthenticateResult.Fail("The API token is not valid or was revoked.") : Limited();
+            return !blocked && failures.Record(address) ? AuthenticateResult.Fail("The API token is not valid or was revoked.") : Limited();
         }
         var claims = new List<Claim>
         {

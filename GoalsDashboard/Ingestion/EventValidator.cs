@@ -56,7 +56,7 @@ public static partial class EventValidator
             {
                 if (revenue.TryGetProperty("amount", out var a) && a.ValueKind == JsonValueKind.Number && a.TryGetDecimal(out var d))
                 {
-                    if (Money.Check(d, "revenue.amount") is { } outOfRange)
+                    if (Money.Check(d, "The amount") is { } outOfRange)
                     {
                         errors.Add(F("revenue.amount"), outOfRange);
                     }

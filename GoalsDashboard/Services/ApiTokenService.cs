@@ -116,6 +116,9 @@ public sealed class ApiTokenService(IDbContextFactory<AppDbContext> dbFactory, T
 
     private const string GeneratedPrefix = "gd_";
 
+    /// <summary>Whether a secret has the form of a generated one ("gd_" and 43 random characters: 256 bits).</summary>
+    public static bool IsGenerated(string secret) => secret.Length == GeneratedPrefix.Length + 43 && secret.StartsWith(GeneratedPrefix, StringComparison.Ordinal);
+
     private static ApiTokenInfo ToInfo(ApiToken t) =>
         new(t.Id, t.Name, t.Prefix.StartsWith(GeneratedPrefix, StringComparison.Ordinal) ? t.Prefix : "", t.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), t.CreatedAt, t.CreatedBy, t.LastUsedAt, t.RevokedAt, t.IsAdmin);
 
