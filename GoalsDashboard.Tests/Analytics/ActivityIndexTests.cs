@@ -1,5 +1,6 @@
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Tests.TestInfrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -76,7 +77,7 @@ public class ActivityIndexTests
     {
         var stored = new List<ActivityFact> { new(1, DateTimeOffset.Parse("2026-03-28T23:30:00Z").ToUnixTimeMilliseconds(), "a.example", "email") };
         var index = new ActivityIndex(new ScanOnlyStore(stored), NullLogger<ActivityIndex>.Instance);
-        IActivitySink sink = index;
+        IChangeHandler follower = index;
         var day = new DateOnly(2026, 3, 28);
         Activity? CountDay(TimeZoneInfo zone, DateOnly d)
         {
@@ -90,7 +91,7 @@ public class ActivityIndexTests
 
         var late = new ActivityFact(2, DateTimeOffset.Parse("2026-03-28T08:00:00Z").ToUnixTimeMilliseconds(), null, "organic");
         stored.Add(late);
-        sink.Stored([late]);
+        await follower.ApplyAsync([new Change(1, ChangeKind.Events) { Events = [late] }], default);
         Assert.Equal(2, CountDay(TimeZoneInfo.Utc, day)!.Profiles.Count);
 
         Assert.Null(CountDay(Berlin, day)); // built for UTC only

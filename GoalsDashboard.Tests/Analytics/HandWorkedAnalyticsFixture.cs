@@ -61,7 +61,6 @@ public sealed class HandWorkedAnalyticsFixture : IAsyncLifetime
         }
         await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.PendingEvaluations.CountAsync()), n => n == 0);
         await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.Completions.CountAsync()), n => n == 5);
-        Analytics.Invalidate();
     }
 
     private static async Task<Guid> CreateGoalAsync(HttpClient client, string json)

@@ -1,5 +1,6 @@
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Ingestion;
 using GoalsDashboard.Services;
@@ -25,7 +26,7 @@ public class ResultIndexTests
     {
         await using var factory = new GoalsAppFactory(settings: new Dictionary<string, string> { ["Goals:MaxActive"] = "1000" });
         _ = factory.Server;
-        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var store = factory.Services.GetRequiredService<IEventStore>();
         var evaluation = factory.Services.GetRequiredService<EvaluationService>();
         var goals = factory.Services.GetRequiredService<GoalService>();
         var ingestion = factory.Services.GetRequiredService<IngestionService>();
@@ -104,7 +105,7 @@ public class ResultIndexTests
     {
         await using var factory = new GoalsAppFactory();
         _ = factory.Server;
-        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var store = factory.Services.GetRequiredService<IEventStore>();
         var evaluation = factory.Services.GetRequiredService<EvaluationService>();
         var index = factory.Services.GetRequiredService<ResultIndex>();
         var stored = factory.Services.GetRequiredService<IAnalyticsStore>();
@@ -137,7 +138,7 @@ public class ResultIndexTests
     {
         await using var factory = new GoalsAppFactory();
         _ = factory.Server;
-        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var store = factory.Services.GetRequiredService<IEventStore>();
         var evaluation = factory.Services.GetRequiredService<EvaluationService>();
         var index = factory.Services.GetRequiredService<ResultIndex>();
         var goal = await factory.Services.GetRequiredService<GoalService>().CreateAsync(new GoalDraft
@@ -165,15 +166,19 @@ public class ResultIndexTests
         var goalId = Guid.NewGuid();
         var store = new GatedStore(goalId);
         var index = new ResultIndex(store, NullLogger<ResultIndex>.Instance);
-        IResultSink sink = index;
+        IChangeHandler follower = index;
 
         var reading = index.ReadAsync(goalId, long.MinValue, long.MaxValue, null, null, true);
         await store.Loading.Task;
         // Committed after the load began: profile 2 completes, profile 1's completion moves.
-        sink.Replaced([
-            new ResultChange(goalId, 2, new CompletionFact(2, 500, "ads", "shop", null, null), [new ConversionFact(2, 500, "ads", "shop", 9)]),
-            new ResultChange(goalId, 1, new CompletionFact(1, 50, "email", null, null, null), []),
-        ]);
+        await follower.ApplyAsync([new Change(1, ChangeKind.Results)
+        {
+            Results =
+            [
+                new ResultChange(goalId, 2, new CompletionFact(2, 500, "ads", "shop", null, null), [new ConversionFact(2, 500, "ads", "shop", 9)]),
+                new ResultChange(goalId, 1, new CompletionFact(1, 50, "email", null, null, null), []),
+            ],
+        }], default);
         store.Release.SetResult();
         var (completions, conversions) = (await reading)!.Value;
         Assert.Equal([(1L, 50L, "email"), (2L, 500L, "ads")], completions.OrderBy(c => c.ProfileId).Select(c => (c.ProfileId, c.At, c.Channel)).ToList());
@@ -182,7 +187,7 @@ public class ResultIndexTests
         Assert.Equal(1, store.Loads);
 
         // A whole-goal rewrite drops what is held: the next read loads again.
-        sink.Reset([goalId]);
+        await follower.ApplyAsync([new Change(2, ChangeKind.GoalResults) { Goals = [goalId] }], default);
         var reloaded = await index.ReadAsync(goalId, 0, 1000, "shop", null, false);
         Assert.Equal(2, store.Loads);
         Assert.Equal([100L], reloaded!.Value.Completions.Select(c => c.At));

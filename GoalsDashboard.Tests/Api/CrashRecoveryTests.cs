@@ -108,7 +108,7 @@ public class CrashRecoveryTests
     {
         var goals = await factory.QueryAsync(db => db.Goals.AsNoTracking().Where(g => g.Status == GoalStatus.Active).ToListAsync());
         var stored = await factory.QueryAsync(db => db.Completions.AsNoTracking().ToListAsync());
-        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var store = factory.Services.GetRequiredService<IEventStore>();
         var expected = new List<(Guid, long, DateTimeOffset)>();
         await foreach (var history in store.ReadHistoriesAsync(null, withEventProperties: true))
         {

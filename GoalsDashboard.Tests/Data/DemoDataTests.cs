@@ -6,7 +6,7 @@ namespace GoalsDashboard.Tests.Data;
 public class DemoDataTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    private static readonly BulkLoad Load = new DemoData(Now).Generate();
+    private static readonly DemoDataSet Load = new DemoData(Now).Generate();
 
     [Fact]
     public void Generates_AWorkspaceOfTheAgreedSize()

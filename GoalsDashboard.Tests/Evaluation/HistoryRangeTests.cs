@@ -34,7 +34,7 @@ public class HistoryRangeTests
     {
         await using var factory = new GoalsAppFactory();
         _ = factory.Server;
-        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var store = factory.Services.GetRequiredService<IEventStore>();
         var t0 = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
         var events = Enumerable.Range(0, 40)
             .Select(i => new IncomingEvent($"r{i}", $"range-p{i % 13}", i % 2 == 0 ? "signup" : "purchase", t0.AddMinutes(i), null, null, null, null, null, null, null))
@@ -68,7 +68,7 @@ public class HistoryRangeTests
     {
         await using var factory = new GoalsAppFactory();
         _ = factory.Server;
-        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var store = factory.Services.GetRequiredService<IEventStore>();
         var random = new Random(7);
         await StoreSharedInstantsAsync(store, random);
         var whole = new Dictionary<long, ProfileHistory>();
@@ -107,7 +107,7 @@ public class HistoryRangeTests
     {
         await using var factory = new GoalsAppFactory(settings: new Dictionary<string, string> { ["Goals:MaxActive"] = "1000" });
         _ = factory.Server;
-        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var store = factory.Services.GetRequiredService<IEventStore>();
         var goals = factory.Services.GetRequiredService<GoalService>();
         var evaluation = factory.Services.GetRequiredService<EvaluationService>();
         var random = new Random(11);
@@ -145,7 +145,7 @@ public class HistoryRangeTests
     }
 
     /// <summary>600 events and 30 property changes of about 40 profiles, on six instants, so that they share them often.</summary>
-    private static async Task StoreSharedInstantsAsync(IIngestionStore store, Random random)
+    private static async Task StoreSharedInstantsAsync(IEventStore store, Random random)
     {
         var instants = Enumerable.Range(0, 6).Select(i => T0.AddMinutes(i * 97)).ToArray();
         string[] names = ["signup", "trial", "purchase", "refund", TrackedEvent.PageViewName, TrackedEvent.PageViewName];

@@ -26,7 +26,7 @@ public class LiveEqualsRecomputationPropertyTests
     {
         await using var factory = new GoalsAppFactory(settings: new Dictionary<string, string> { ["Goals:MaxActive"] = "1000" });
         _ = factory.Server;
-        var store = factory.Services.GetRequiredService<IIngestionStore>();
+        var store = factory.Services.GetRequiredService<IEventStore>();
         var evaluation = factory.Services.GetRequiredService<EvaluationService>();
         var goals = factory.Services.GetRequiredService<GoalService>();
 

@@ -28,5 +28,8 @@ internal abstract class AnalyticsStoreStub : IAnalyticsStore
     public virtual Task ScanGoalResultsAsync(Guid goalId, Action<CompletionFact> completion, Action<ConversionFact, bool> conversion,
         CancellationToken ct = default) => throw new NotSupportedException();
 
+    public virtual Task ScanEventsByIdAsync(long fromId, long toId, Action<ActivityFact> visit, CancellationToken ct = default) =>
+        throw new NotSupportedException();
+
     public virtual Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default) => throw new NotSupportedException();
 }

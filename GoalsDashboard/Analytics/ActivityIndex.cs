@@ -1,4 +1,5 @@
 using GoalsDashboard.Data;
+using GoalsDashboard.Data.Changes;
 
 namespace GoalsDashboard.Analytics;
 
@@ -7,9 +8,9 @@ namespace GoalsDashboard.Analytics;
 /// (site, channel) pair seen, the set of profiles with an event then. A period's active profiles, per
 /// bucket, channel and site are then unions of a few hundred compact sets instead of a scan of every
 /// event in the period (hundreds of thousands of rows at 1M events). Built once from the stored events
-/// (again when the time zone changes) and kept current by the ingestion store after each commit.
+/// (again when the time zone changes) and kept current by the change log's stored events.
 /// </summary>
-public sealed class ActivityIndex(IAnalyticsStore store, ILogger<ActivityIndex> logger) : IActivitySink
+public sealed class ActivityIndex(IAnalyticsStore store, ILogger<ActivityIndex> logger) : IChangeHandler
 {
     private readonly Lock _gate = new();
     private DailyActivity? _days;
@@ -47,7 +48,29 @@ public sealed class ActivityIndex(IAnalyticsStore store, ILogger<ActivityIndex> 
         }
     }
 
-    void IActivitySink.Stored(IReadOnlyList<ActivityFact> facts)
+    ValueTask IChangeHandler.ApplyAsync(IReadOnlyList<Change> changes, CancellationToken ct)
+    {
+        foreach (var change in changes)
+        {
+            if (change.Kind == ChangeKind.Events)
+            {
+                Stored(change.Events);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Forgets the index: it is built again when next asked for.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            (_build, _days, _storedWhileBuilding) = (null, null, null);
+            _generation++;
+        }
+    }
+
+    private void Stored(IReadOnlyList<ActivityFact> facts)
     {
         lock (_gate)
         {

@@ -1,4 +1,5 @@
 using GoalsDashboard.Data;
+using GoalsDashboard.Data.Changes;
 
 namespace GoalsDashboard.Analytics;
 
@@ -6,12 +7,12 @@ namespace GoalsDashboard.Analytics;
 /// The stored completions and conversions of the goals people look at, held in memory in time order,
 /// so that a goal's figures for any period and filters are read without fetching tens of thousands of
 /// rows from the database on every request. A goal is loaded from the store the first time it is
-/// asked for. From then on, the results evaluation commits are applied to it (<see cref="IResultSink"/>)
-/// and first-seen times follow the events ingestion commits (<see cref="IActivitySink"/>). A whole-goal
+/// asked for. From then on it follows the change log (docs/decisions/ADR-003-change-feed.md): the results
+/// evaluation commits are applied to it, and first-seen times follow the events stored. A whole-goal
 /// rewrite (backfill), a recorded conversion or a deletion drops the goal, which is loaded again when
 /// next asked for. What this returns must always equal what <see cref="IAnalyticsStore"/> reads.
 /// </summary>
-public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logger) : IResultSink, IActivitySink
+public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logger) : IChangeHandler
 {
     private readonly object _gate = new();
     private readonly Dictionary<Guid, Loading<GoalResults, ResultChange>> _goals = [];
@@ -44,39 +45,48 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
         return (completions, conversions);
     }
 
-    void IResultSink.Replaced(IReadOnlyList<ResultChange> changes)
+    ValueTask IChangeHandler.ApplyAsync(IReadOnlyList<Change> changes, CancellationToken ct)
     {
         lock (_gate)
         {
             foreach (var change in changes)
             {
-                if (_goals.TryGetValue(change.GoalId, out var goal))
+                switch (change.Kind)
                 {
-                    goal.Apply(change);
+                    case ChangeKind.Events:
+                        foreach (var fact in change.Events)
+                        {
+                            _firstSeen?.Apply(fact);
+                        }
+                        break;
+                    case ChangeKind.Results:
+                        foreach (var result in change.Results)
+                        {
+                            if (_goals.TryGetValue(result.GoalId, out var goal))
+                            {
+                                goal.Apply(result);
+                            }
+                        }
+                        break;
+                    case ChangeKind.GoalResults:
+                        foreach (var id in change.Goals)
+                        {
+                            _goals.Remove(id);
+                        }
+                        break;
                 }
             }
         }
+        return ValueTask.CompletedTask;
     }
 
-    void IResultSink.Reset(IReadOnlyCollection<Guid> goalIds)
+    /// <summary>Drops everything held: read again from the database when next asked for.</summary>
+    public void Reset()
     {
         lock (_gate)
         {
-            foreach (var id in goalIds)
-            {
-                _goals.Remove(id);
-            }
-        }
-    }
-
-    void IActivitySink.Stored(IReadOnlyList<ActivityFact> facts)
-    {
-        lock (_gate)
-        {
-            foreach (var fact in facts)
-            {
-                _firstSeen?.Apply(fact);
-            }
+            _goals.Clear();
+            _firstSeen = null;
         }
     }
 

@@ -1,3 +1,4 @@
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Domain;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<WorkspaceSetting> WorkspaceSettings => Set<WorkspaceSetting>();
     public DbSet<PendingEvaluation> PendingEvaluations => Set<PendingEvaluation>();
+    public DbSet<ChangeRecord> Changes => Set<ChangeRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -172,6 +174,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             e.ToTable("pending_evaluations");
             e.HasKey(p => p.ProfileId);
             e.Property(p => p.ProfileId).ValueGeneratedNever();
+        });
+
+        b.Entity<ChangeRecord>(e =>
+        {
+            e.ToTable("changes");
+            e.HasKey(c => c.Seq);
+            // Never reused, even after pruning: a follower tells changes apart by number.
+            e.Property(c => c.Seq).ValueGeneratedOnAdd();
+            e.Property(c => c.Kind).HasConversion<int>();
+            e.HasIndex(c => c.At);
         });
 
         b.Entity<WorkspaceSetting>(e =>

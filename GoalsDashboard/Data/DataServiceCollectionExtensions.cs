@@ -1,3 +1,4 @@
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Data.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,7 @@ public static class DataServiceCollectionExtensions
 {
     public const string ConnectionStringKey = "ConnectionStrings:Default";
 
-    /// <summary>Registers the database: one context per operation through the factory, and the provider's ingestion store.</summary>
+    /// <summary>Registers the database: one context per operation through the factory, and the provider's stores.</summary>
     public static IHostApplicationBuilder AddGoalsData(this IHostApplicationBuilder builder)
     {
         var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
@@ -20,12 +21,22 @@ public static class DataServiceCollectionExtensions
         var file = new SqliteDatabaseFile(connectionString);
         builder.Services.AddSingleton(file);
         builder.Services.AddSingleton<IDatabaseHealth>(file);
-        builder.Services.AddDbContextFactory<AppDbContext>(options => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60))
-            .AddInterceptors(new SqlitePragmas(), new SqliteDurability(file)));
-        builder.Services.AddSingleton<IIngestionStore, SqliteIngestionStore>();
+        builder.Services.AddDbContextFactory<AppDbContext>((services, options) => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60))
+            .AddInterceptors(new SqlitePragmas(), new SqliteDurability(file), services.GetRequiredService<ChangeLogInterceptor>()));
+        builder.Services.AddSingleton<IEventStore, SqliteEventStore>();
+        builder.Services.AddSingleton<IResultStore, SqliteResultStore>();
         builder.Services.AddSingleton<IEvaluationQueue, SqliteEvaluationQueue>();
         builder.Services.AddSingleton<IAnalyticsStore, SqliteAnalyticsStore>();
+        AddChangeFeed(builder.Services);
         return builder;
+    }
+
+    /// <summary>The change log's follower and the interceptor that writes definitions' changes (docs/decisions/ADR-003-change-feed.md).</summary>
+    private static void AddChangeFeed(IServiceCollection services)
+    {
+        services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<ChangeLogInterceptor>();
+        services.AddHostedService<ChangeFeedWorker>();
     }
 
     /// <summary>A relative SQLite file lives next to the app (its content root), not wherever the shell happens to be.</summary>

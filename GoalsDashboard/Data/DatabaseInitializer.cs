@@ -48,6 +48,8 @@ public sealed class DatabaseInitializer(
             }
         }
 
+        // Follow the change log from here: what is in memory from now on is read from the database after this point.
+        await services.GetRequiredService<Changes.ChangeFeed>().StartAsync(ct);
         await services.GetRequiredService<WorkspaceSettingsService>().LoadAsync(ct);
         // Built in the background so the first analytics page does not wait for a read of every event.
         _ = services.GetRequiredService<ActivityIndex>().ReadyAsync(services.GetRequiredService<Workspace>().TimeZone);

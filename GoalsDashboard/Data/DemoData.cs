@@ -44,7 +44,7 @@ public sealed class DemoData
         _now = now;
     }
 
-    public BulkLoad Generate(int profileCount = 5000)
+    public DemoDataSet Generate(int profileCount = 5000)
     {
         for (var i = 1; i <= profileCount; i++)
         {
@@ -52,7 +52,7 @@ public sealed class DemoData
         }
         // Stored in time order, as a live tracker would have sent them.
         _events.Sort((a, b) => a.Timestamp.CompareTo(b.Timestamp));
-        return new BulkLoad(_profiles, _events, _changes, _current.Values.ToList());
+        return new DemoDataSet(_profiles, _events, _changes, _current.Values.ToList());
     }
 
     private void GenerateProfile(long id)

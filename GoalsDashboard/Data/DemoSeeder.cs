@@ -8,7 +8,7 @@ namespace GoalsDashboard.Data;
 /// <summary>Fills an empty workspace with the demo data of <see cref="DemoData"/>; does nothing when any profile or goal exists.</summary>
 public sealed class DemoSeeder(
     IDbContextFactory<AppDbContext> dbFactory,
-    IIngestionStore store,
+    IEventStore store,
     GoalService goals,
     TimeProvider clock)
 {

@@ -1,18 +1,9 @@
 namespace GoalsDashboard.Data;
 
-/// <summary>A stored completion as analytics reads it (instants in Unix ms).</summary>
-public readonly record struct CompletionFact(long ProfileId, long At, string? Channel, string? Site, double? Value, long? FirstSeenAt);
-
-/// <summary>A stored conversion as analytics reads it (instants in Unix ms).</summary>
-public readonly record struct ConversionFact(long ProfileId, long At, string? Channel, string? Site, double? Value);
-
-/// <summary>One event's activity: who, when, where. The denominator of every rate is counted from these.</summary>
-public readonly record struct ActivityFact(long ProfileId, long At, string? Site, string? Channel);
-
 /// <summary>
 /// The provider-specific reads of analytics: range scans over the precomputed completion and
 /// conversion rows and over the events' covering index, streamed through prepared commands rather than
-/// materialised by EF Core. SQLite implements it today, beside <see cref="IIngestionStore"/>.
+/// materialised by EF Core. Beside <see cref="IEventStore"/> and <see cref="IResultStore"/>.
 /// </summary>
 public interface IAnalyticsStore
 {
@@ -51,26 +42,7 @@ public interface IAnalyticsStore
 
     /// <summary>Visits (profile, first seen) of every profile with an event.</summary>
     Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default);
-}
 
-/// <summary>
-/// The results evaluation has just committed for one (goal, profile): its completion (or none) and its
-/// derived conversions, which replace the ones stored before. Recorded conversions are not part of it.
-/// </summary>
-public sealed record ResultChange(Guid GoalId, long ProfileId, CompletionFact? Completion, IReadOnlyList<ConversionFact> Conversions);
-
-/// <summary>Told of the results the ingestion store has just committed, in the order they were committed.</summary>
-public interface IResultSink
-{
-    /// <summary>These (goal, profile) pairs now hold exactly these results.</summary>
-    void Replaced(IReadOnlyList<ResultChange> changes);
-
-    /// <summary>Any stored result of these goals may have changed (a whole-goal rewrite, a recorded conversion, a deletion).</summary>
-    void Reset(IReadOnlyCollection<Guid> goalIds);
-}
-
-/// <summary>Told by the ingestion store of the events it has just committed (profile, time, site, channel).</summary>
-public interface IActivitySink
-{
-    void Stored(IReadOnlyList<ActivityFact> facts);
+    /// <summary>Visits (profile, time, site, channel) of the events with ids from <paramref name="fromId"/> to <paramref name="toId"/> (the change log's event ranges).</summary>
+    Task ScanEventsByIdAsync(long fromId, long toId, Action<ActivityFact> visit, CancellationToken ct = default);
 }

@@ -1,5 +1,6 @@
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -29,7 +30,7 @@ public sealed record AudienceRow(DateOnly Date, int Entered, int Size);
 /// denominator), campaign audiences and segment memberships do not depend on a goal, so they are
 /// computed once and shared by every page and request until new results arrive.
 /// </summary>
-public sealed partial class AnalyticsService
+public sealed partial class AnalyticsService : IChangeHandler
 {
     public const int MaxDays = 1096;
     public const int MaxCompareGoals = 6;
@@ -46,7 +47,7 @@ public sealed partial class AnalyticsService
     private CancellationTokenSource _generation = new();
 
     public AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, IAnalyticsStore store, ActivityIndex activity, ResultIndex results, Workspace workspace,
-        TimeProvider clock, IMemoryCache cache, EvaluationService evaluation)
+        TimeProvider clock, IMemoryCache cache, ChangeFeed feed)
     {
         _results = results;
         _dbFactory = dbFactory;
@@ -55,24 +56,37 @@ public sealed partial class AnalyticsService
         _workspace = workspace;
         _clock = clock;
         _cache = cache;
-        evaluation.ResultsChanged += _ => Invalidate();
+        feed.Changed += changes => DataChanged?.Invoke(changes);
     }
 
-    /// <summary>Raised after new results were stored: open pages refresh (they debounce it).</summary>
-    public event Action? DataChanged;
+    /// <summary>Raised after changes were committed and applied, by any instance: open pages refresh (they debounce it).</summary>
+    public event Action<IReadOnlyList<Change>>? DataChanged;
 
     public TimeZoneInfo TimeZone => _workspace.TimeZone;
 
     /// <summary>Today in the workspace time zone.</summary>
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), _workspace.TimeZone).DateTime);
 
-    /// <summary>Forgets shared figures (new data arrived, or a campaign or segment changed).</summary>
-    public void Invalidate()
+    /// <summary>
+    /// Shared figures (a period's activity, audiences, memberships, site labels) are forgotten when the change
+    /// log says what they were computed from changed; results are read from <see cref="ResultIndex"/>, which follows it too.
+    /// </summary>
+    ValueTask IChangeHandler.ApplyAsync(IReadOnlyList<Change> changes, CancellationToken ct)
+    {
+        if (changes.Any(c => c.Kind is not (ChangeKind.Results or ChangeKind.GoalResults)))
+        {
+            Invalidate();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    void IChangeHandler.Reset() => Invalidate();
+
+    private void Invalidate()
     {
         var old = Interlocked.Exchange(ref _generation, new CancellationTokenSource());
         // Not disposed: a cache entry being created right now may still read its token.
         old.Cancel();
-        DataChanged?.Invoke();
     }
 
     /// <summary>The figures of docs/analytics.md for one goal, or null when there is no such goal.</summary>

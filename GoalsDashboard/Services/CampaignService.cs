@@ -14,7 +14,7 @@ public sealed record LinkedGoal(Guid Id, string Name, GoalStatus Status, double?
 public sealed record AudienceImportRow(string? ProfileId, DateTimeOffset? EnteredAt);
 
 /// <summary>Campaigns, their audiences and their links to goals, shared by the dashboard and the API.</summary>
-public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, IIngestionStore store, AnalyticsService analytics, TimeProvider clock,
+public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, IEventStore store, AnalyticsService analytics, TimeProvider clock,
     BackfillQueue backfill)
 {
     public async Task<IReadOnlyList<CampaignListItem>> ListAsync(CancellationToken ct = default)
@@ -94,7 +94,6 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
         await SaveAsync(db, normalized.Key!, ct);
         // Events may have carried the key before the campaign was defined.
         await store.RebuildAudienceFromEventsAsync(campaign.Id, campaign.Key, ct);
-        analytics.Invalidate();
         return campaign;
     }
 
@@ -120,7 +119,6 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
             await store.RebuildAudienceFromEventsAsync(campaign.Id, campaign.Key, ct);
             await NewVersionOfLinkedGoalsAsync(db, campaign.Id, ct);
         }
-        analytics.Invalidate();
         return campaign;
     }
 
@@ -132,7 +130,6 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
         await NewVersionOfLinkedGoalsAsync(db, id, ct);
         db.Campaigns.Remove(campaign);
         await db.SaveChangesAsync(ct);
-        analytics.Invalidate();
     }
 
     /// <summary>
@@ -163,7 +160,6 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
         }
         var entries = rows.Select(r => (r.ProfileId!.Trim(), r.EnteredAt ?? now)).ToList();
         await store.ImportAudienceAsync(campaignId, entries, now, ct);
-        analytics.Invalidate();
         return entries.Count;
     }
 

@@ -12,14 +12,11 @@ namespace GoalsDashboard.Services;
 /// a new, edited or restored goal is evaluated over all profiles. Both run under one lock so that a
 /// backfill never writes over fresher live results.
 /// </summary>
-public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory, IIngestionStore store, IEvaluationQueue queue, TimeProvider clock,
-    ILogger<EvaluationService> logger)
+public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory, IEventStore events, IResultStore results, IEvaluationQueue queue,
+    TimeProvider clock, ILogger<EvaluationService> logger)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly ConcurrentDictionary<Guid, double> _progress = new();
-
-    /// <summary>Raised after results changed, with the goals concerned (for live pages).</summary>
-    public event Action<IReadOnlyCollection<Guid>>? ResultsChanged;
 
     /// <summary>Backfill progress (0–1) of the goals being evaluated now.</summary>
     public double? ProgressOf(Guid goalId) => _progress.TryGetValue(goalId, out var p) ? p : null;
@@ -40,17 +37,15 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
             var goals = await ActiveGoalsAsync(ct);
             if (goals.Count == 0)
             {
-                // No results to compute, but activity, audiences and memberships changed.
-                ResultsChanged?.Invoke([]);
                 return [];
             }
             var withProperties = goals.Any(HasFilters);
-            var results = new List<(Guid, long, EvaluationResult)>();
+            var fresh = new List<(Guid, long, EvaluationResult)>();
             var failures = new List<(long, string)>();
             foreach (var chunk in profileIds.Chunk(500))
             {
                 var unreadable = new HashSet<long>();
-                await foreach (var stored in store.ReadHistoriesAsync(chunk, withProperties, ct))
+                await foreach (var stored in events.ReadHistoriesAsync(chunk, withProperties, ct))
                 {
                     if (stored.Unreadable is { } error)
                     {
@@ -60,14 +55,13 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
                     }
                     foreach (var goal in goals)
                     {
-                        results.Add((goal.Id, stored.History.ProfileId, GoalEvaluator.Evaluate(goal, stored.History, stored.Recorded.GetValueOrDefault(goal.Id))));
+                        fresh.Add((goal.Id, stored.History.ProfileId, GoalEvaluator.Evaluate(goal, stored.History, stored.Recorded.GetValueOrDefault(goal.Id))));
                     }
                 }
                 // An unreadable profile's stored results stay as they are: replacing them would erase them.
-                await store.ReplaceResultsAsync(goals.Select(g => g.Id).ToList(), unreadable.Count == 0 ? chunk : chunk.Where(id => !unreadable.Contains(id)).ToList(), results, ct);
-                results.Clear();
+                await results.ReplaceResultsAsync(goals.Select(g => g.Id).ToList(), unreadable.Count == 0 ? chunk : chunk.Where(id => !unreadable.Contains(id)).ToList(), fresh, ct);
+                fresh.Clear();
             }
-            ResultsChanged?.Invoke(goals.Select(g => g.Id).ToList());
             return failures;
         }
         finally
@@ -101,18 +95,18 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
                 total = Math.Max(1, await db.Profiles.CountAsync(ct));
             }
             // Reading dominates: progress is mostly the read's.
-            var shares = await store.ReadAllHistoriesAsync([goalId], EventNeeds.For([spec]), Parallelism, read => _progress[goalId] = 0.8 * read, ct);
+            var shares = await events.ReadAllHistoriesAsync([goalId], EventNeeds.For([spec]), Parallelism, read => _progress[goalId] = 0.8 * read, ct);
             var read = started.ElapsedMilliseconds;
             var done = 0;
             var failures = new System.Collections.Concurrent.ConcurrentBag<(long, string)>();
             var evaluatedShares = await Task.WhenAll(shares.Select(share => Task.Run(() =>
             {
-                var own = new List<(Guid, long, EvaluationResult)>();
+                var own = new List<(long, EvaluationResult)>();
                 foreach (var stored in share)
                 {
                     if (Evaluate(spec, stored, failures) is { } result && (result.Completion is not null || result.Conversions.Count > 0))
                     {
-                        own.Add((goalId, stored.History.ProfileId, result));
+                        own.Add((stored.History.ProfileId, result));
                     }
                     if (Interlocked.Increment(ref done) % 5000 == 0)
                     {
@@ -121,24 +115,18 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
                 }
                 return own;
             }, ct)));
-            var results = evaluatedShares.SelectMany(r => r).ToList();
+            var evaluatedResults = evaluatedShares.SelectMany(r => r).ToList();
             var evaluated = started.ElapsedMilliseconds;
-            await store.ReplaceResultsAsync([goalId], null, results, ct);
+            // The results and the version they reflect, in one transaction.
+            await results.ReplaceGoalResultsAsync(goalId, version, evaluatedResults, ct);
             if (!failures.IsEmpty)
             {
                 // Their results for this goal wait for live evaluation, which retries them.
                 await queue.SetAsideAsync(failures.ToList(), clock.GetUtcNow(), ct);
                 logger.LogWarning("Backfill of goal {Goal} set aside {Count} profiles whose history could not be evaluated", goal.Name, failures.Count);
             }
-            await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            {
-                // Only this column: a concurrent edit (newer Version) must not be overwritten.
-                await db.Goals.Where(g => g.Id == goalId && g.EvaluatedVersion < version)
-                    .ExecuteUpdateAsync(s => s.SetProperty(g => g.EvaluatedVersion, version), ct);
-            }
             logger.LogInformation("Evaluated goal {Goal} over {Profiles} profiles in {Elapsed} ms (reading {Read} ms, evaluating {Evaluating} ms, {Results} results written in {Written} ms)",
-                goal.Name, done, started.ElapsedMilliseconds, read, evaluated - read, results.Count, started.ElapsedMilliseconds - evaluated);
-            ResultsChanged?.Invoke([goalId]);
+                goal.Name, done, started.ElapsedMilliseconds, read, evaluated - read, evaluatedResults.Count, started.ElapsedMilliseconds - evaluated);
         }
         finally
         {
@@ -184,11 +172,11 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
     /// </summary>
     private async Task<TState[]> ScanAllAsync<TState>(bool withProperties, Func<TState> start, Action<TState, StoredHistory> visit, CancellationToken ct)
     {
-        var ranges = ProfileRange.Split(await store.MaxProfileIdAsync(ct), Parallelism);
+        var ranges = ProfileRange.Split(await events.MaxProfileIdAsync(ct), Parallelism);
         return await Task.WhenAll(ranges.Select(range => Task.Run(async () =>
         {
             var state = start();
-            await foreach (var stored in store.ReadHistoriesAsync(range, withProperties, ct))
+            await foreach (var stored in events.ReadHistoriesAsync(range, withProperties, ct))
             {
                 visit(state, stored);
             }
@@ -225,57 +213,4 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
     }
 
     private static bool HasFilters(GoalSpec goal) => goal.Groups.Any(g => g.Conditions.Any(c => c.Filters.Count > 0));
-}
-
-/// <summary>Goals waiting for a backfill, worked off one at a time in the background.</summary>
-public sealed class BackfillQueue
-{
-    private readonly System.Threading.Channels.Channel<Guid> _channel = System.Threading.Channels.Channel.CreateUnbounded<Guid>();
-    private readonly ConcurrentDictionary<Guid, byte> _pending = new();
-
-    public void Enqueue(Guid goalId)
-    {
-        if (_pending.TryAdd(goalId, 0))
-        {
-            _channel.Writer.TryWrite(goalId);
-        }
-    }
-
-    public bool IsPending(Guid goalId) => _pending.ContainsKey(goalId);
-
-    internal async IAsyncEnumerable<Guid> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var id in _channel.Reader.ReadAllAsync(ct))
-        {
-            _pending.TryRemove(id, out _);
-            yield return id;
-        }
-    }
-}
-
-/// <summary>Runs backfills without blocking the UI or ingestion; on start, picks up goals whose evaluation is behind.</summary>
-public sealed class BackfillWorker(BackfillQueue queue, EvaluationService evaluation, IDbContextFactory<AppDbContext> dbFactory, ILogger<BackfillWorker> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
-        {
-            var behind = await db.Goals.AsNoTracking()
-                .Where(g => g.Status == GoalStatus.Active && g.EvaluatedVersion < g.Version)
-                .OrderBy(g => g.CreatedAt).Select(g => g.Id).ToListAsync(stoppingToken);
-            behind.ForEach(queue.Enqueue);
-        }
-        await foreach (var goalId in queue.ReadAllAsync(stoppingToken))
-        {
-            try
-            {
-                await evaluation.BackfillAsync(goalId, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Backfill of goal {Goal} failed; it stays marked as evaluating and is retried at the next start", goalId);
-            }
-        }
-    }
 }

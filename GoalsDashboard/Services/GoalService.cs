@@ -33,7 +33,7 @@ public sealed record GoalName(Guid Id, string Name, GoalStatus Status);
 
 /// <summary>The goal use cases shared by the dashboard and the API.</summary>
 public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, BackfillQueue backfill, Workspace workspace,
-    AnalyticsService analytics, IResultSink results)
+    AnalyticsService analytics)
 {
     public int MaxActiveGoals => configuration.GetValue("Goals:MaxActive", 100);
 
@@ -236,8 +236,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
             throw new DomainValidationException("id", $"The goal is a step of the funnel(s) {string.Join(", ", funnels)}; remove it from them first, or archive it instead.");
         }
         db.Goals.Remove(goal);
-        await db.SaveChangesAsync(ct);
-        results.Reset([id]);
+        await db.SaveChangesAsync(ct); // its results go with it, and the change log says so (ChangeLogInterceptor)
     }
 
     private static void CheckVersion(Goal goal, int? expectedVersion)

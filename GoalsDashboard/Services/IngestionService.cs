@@ -14,23 +14,15 @@ public sealed record MatchResult(Guid GoalId, string ProfileId, DateTimeOffset M
 /// the touched profiles' completions within a second.
 /// </summary>
 public sealed class IngestionService(
-    IIngestionStore store,
-    IEvaluationQueue queue,
+    IEventStore store,
+    IResultStore results,
     IDbContextFactory<AppDbContext> dbFactory,
     GoalService goals,
-    LiveEvaluationSignal signal,
-    AnalyticsService analytics,
-    IResultSink results)
+    LiveEvaluationSignal signal)
 {
     public async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default)
     {
         var result = await store.IngestEventsAsync(events, receivedAt, ct);
-        if (events.Any(e => e.Campaign is not null))
-        {
-            // The batch may have grown audiences, which analytics keep until results change: a read
-            // right after this answer must see them, not wait for live evaluation.
-            analytics.Invalidate();
-        }
         signal.Wake();
         return result;
     }
@@ -58,13 +50,7 @@ public sealed class IngestionService(
         }
         // Resolves (or creates) the profile without changing a property.
         var internalId = (await store.SetPropertiesAsync([new ProfilePropertyChanges(profileId, [], at)], ct))[0];
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            db.Conversions.Add(new Conversion { GoalId = goal.Id, ProfileId = internalId, Timestamp = at, Source = ConversionSource.Api, Value = value });
-            await db.SaveChangesAsync(ct);
-        }
-        results.Reset([goal.Id]);
-        await queue.MarkAsync([internalId], ct);
+        await results.RecordConversionAsync(new Conversion { GoalId = goal.Id, ProfileId = internalId, Timestamp = at, Source = ConversionSource.Api, Value = value }, ct);
         signal.Wake();
         return new RecordedConversionResult(goal.Id, profileId, at, created);
     }
@@ -96,14 +82,11 @@ public sealed class IngestionService(
         {
             return (null, $"\"{visitor}\" has no event before {matchedAt:u}{(sites.Count > 0 ? " on those sites" : "")}, so there is nothing to link the match to.");
         }
-        db.Conversions.Add(new Conversion
+        await results.RecordConversionAsync(new Conversion
         {
             GoalId = goalId, ProfileId = profile.Id, Timestamp = matchedAt, Source = ConversionSource.Match, Value = value,
             EventId = linked.Id, Channel = linked.Channel, Site = linked.Site,
-        });
-        await db.SaveChangesAsync(ct);
-        results.Reset([goalId]);
-        await queue.MarkAsync([profile.Id], ct);
+        }, ct);
         signal.Wake();
         return (new MatchResult(goalId, visitor, matchedAt, linked.EventId), null);
     }

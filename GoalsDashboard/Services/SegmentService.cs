@@ -41,7 +41,6 @@ public sealed class SegmentService(IDbContextFactory<AppDbContext> dbFactory, An
         var segment = new Segment { Name = normalized.Name!, Conditions = normalized.Conditions, CreatedAt = now, CreatedBy = user, UpdatedAt = now, UpdatedBy = user };
         db.Segments.Add(segment);
         await SaveAsync(db, normalized.Name!, ct);
-        analytics.Invalidate();
         return segment;
     }
 
@@ -56,7 +55,6 @@ public sealed class SegmentService(IDbContextFactory<AppDbContext> dbFactory, An
         segment.UpdatedAt = clock.GetUtcNow();
         segment.UpdatedBy = user;
         await SaveAsync(db, normalized.Name!, ct);
-        analytics.Invalidate();
         return segment;
     }
 
@@ -66,7 +64,6 @@ public sealed class SegmentService(IDbContextFactory<AppDbContext> dbFactory, An
         var segment = await db.Segments.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new KeyNotFoundException($"There is no segment {id}.");
         db.Segments.Remove(segment);
         await db.SaveChangesAsync(ct);
-        analytics.Invalidate();
     }
 
     private static async Task CheckUniqueNameAsync(AppDbContext db, string name, int? self, CancellationToken ct)

@@ -1,5 +1,6 @@
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
+using GoalsDashboard.Data.Changes;
 
 namespace GoalsDashboard.Services;
 
@@ -17,15 +18,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EvaluationService>();
         services.AddMemoryCache();
         services.AddSingleton<ActivityIndex>();
-        services.AddSingleton<IActivitySink>(sp => sp.GetRequiredService<ActivityIndex>());
         services.AddSingleton<ResultIndex>();
-        services.AddSingleton<IActivitySink>(sp => sp.GetRequiredService<ResultIndex>());
-        services.AddSingleton<IResultSink>(sp => sp.GetRequiredService<ResultIndex>());
         services.AddSingleton<AnalyticsService>();
+        services.AddSingleton<WorkspaceSettingsService>();
+        // What follows the change log, in this order: the indexes, then the settings, then the shared figures pages read.
+        services.AddSingleton<IChangeHandler>(sp => sp.GetRequiredService<ActivityIndex>());
+        services.AddSingleton<IChangeHandler>(sp => sp.GetRequiredService<ResultIndex>());
+        services.AddSingleton<IChangeHandler>(sp => sp.GetRequiredService<WorkspaceSettingsService>());
+        services.AddSingleton<IChangeHandler>(sp => sp.GetRequiredService<AnalyticsService>());
         services.AddSingleton<CampaignService>();
         services.AddSingleton<SegmentService>();
         services.AddSingleton<FunnelService>();
-        services.AddSingleton<WorkspaceSettingsService>();
         services.AddSingleton<BackfillQueue>();
         services.AddHostedService<BackfillWorker>();
         services.AddSingleton<LiveEvaluationSignal>();

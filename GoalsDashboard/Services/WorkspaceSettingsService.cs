@@ -1,5 +1,6 @@
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,19 +10,20 @@ namespace GoalsDashboard.Services;
 public sealed record SiteItem(string Key, string? Label, DateTimeOffset FirstSeenAt, long Events);
 
 /// <summary>Settings → Sites and time zone: the stored workspace settings.</summary>
-public sealed class WorkspaceSettingsService(IDbContextFactory<AppDbContext> dbFactory, Workspace workspace, AnalyticsService analytics, ActivityIndex activity,
-    ILogger<WorkspaceSettingsService> logger)
+public sealed class WorkspaceSettingsService(IDbContextFactory<AppDbContext> dbFactory, Workspace workspace, ActivityIndex activity,
+    ILogger<WorkspaceSettingsService> logger) : IChangeHandler
 {
     public const string TimeZoneKey = "time_zone";
     public const int MaxLabelLength = 100;
 
-    /// <summary>Applies the stored time zone (at start).</summary>
+    /// <summary>Applies the stored time zone (at start, and whenever any instance changes it).</summary>
     public async Task LoadAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var stored = await db.WorkspaceSettings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == TimeZoneKey, ct);
         if (stored is null)
         {
+            workspace.Choose(null);
             return;
         }
         if (Workspace.TryFindZone(stored.Value, out var zone))
@@ -64,10 +66,21 @@ public sealed class WorkspaceSettingsService(IDbContextFactory<AppDbContext> dbF
             stored.Value = zone.Id;
         }
         await db.SaveChangesAsync(ct);
-        workspace.Choose(zone);
-        // Days are counted in the new zone from now on: start re-dividing the activity at once.
-        _ = activity.ReadyAsync(workspace.TimeZone);
-        analytics.Invalidate();
+        // The change log tells every instance (this one before this returns): see ApplyAsync.
+    }
+
+    async ValueTask IChangeHandler.ApplyAsync(IReadOnlyList<Change> changes, CancellationToken ct)
+    {
+        if (changes.Any(c => c.Kind == ChangeKind.Definitions && c.Tables.Contains("workspace_settings")))
+        {
+            await LoadAsync(ct);
+            // Days are counted in the new zone from now on: start re-dividing the activity at once.
+            _ = activity.ReadyAsync(workspace.TimeZone);
+        }
+    }
+
+    void IChangeHandler.Reset()
+    {
     }
 
     public async Task<IReadOnlyList<SiteItem>> SitesAsync(CancellationToken ct = default)
@@ -92,6 +105,5 @@ public sealed class WorkspaceSettingsService(IDbContextFactory<AppDbContext> dbF
         var site = await db.Sites.FirstOrDefaultAsync(s => s.Key == key, ct) ?? throw new KeyNotFoundException($"No events carry the site \"{key}\".");
         site.Label = trimmed.Length == 0 ? null : trimmed;
         await db.SaveChangesAsync(ct);
-        analytics.Invalidate();
     }
 }

@@ -1,4 +1,5 @@
 using GoalsDashboard.Analytics;
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Services;
 using Microsoft.AspNetCore.Components;
 
@@ -110,7 +111,16 @@ public abstract class AnalyticsPage : ComponentBase, IDisposable
         }
     }
 
-    private void OnDataChanged() => Interlocked.Exchange(ref _dataChanged, 1);
+    private void OnDataChanged(IReadOnlyList<Change> changes)
+    {
+        OnChanges(changes);
+        Interlocked.Exchange(ref _dataChanged, 1);
+    }
+
+    /// <summary>Hears every applied change (on a background thread), before the next refresh.</summary>
+    protected virtual void OnChanges(IReadOnlyList<Change> changes)
+    {
+    }
 
     public virtual void Dispose()
     {

@@ -84,6 +84,11 @@ internal sealed class SqliteAnalyticsStore(IDbContextFactory<AppDbContext> dbFac
     public Task ScanFirstSeenAsync(Action<long, long> visit, CancellationToken ct = default) =>
         ReadAsync("SELECT Id, FirstSeenAt FROM profiles WHERE FirstSeenAt IS NOT NULL", _ => { }, r => visit(r.GetInt64(0), r.GetInt64(1)), ct, once: true);
 
+    public Task ScanEventsByIdAsync(long fromId, long toId, Action<ActivityFact> visit, CancellationToken ct = default) =>
+        ReadAsync("SELECT ProfileId, Timestamp, Site, Channel FROM events WHERE Id >= $start AND Id <= $end",
+            command => Range(command, fromId, toId, null, null),
+            r => visit(new ActivityFact(r.GetInt64(0), r.GetInt64(1), r.StringOrNull(2), r.StringOrNull(3))), ct);
+
     private static readonly string DerivedSources = $"{(int)Domain.ConversionSource.Event},{(int)Domain.ConversionSource.Completion}";
 
     /// <param name="once">A large range read once (a load into memory): the connection's cache pages are given back afterwards.</param>

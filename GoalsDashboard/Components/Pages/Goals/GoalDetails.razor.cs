@@ -1,5 +1,6 @@
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Components.Analytics;
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Components.Goals;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Services;
@@ -97,8 +98,6 @@ public partial class GoalDetails
                 return;
             }
             _options = await Analytics.FilterChoicesAsync();
-            Evaluation.ResultsChanged -= OnResultsChanged;
-            Evaluation.ResultsChanged += OnResultsChanged;
             // A short tick: a running backfill shows its progress.
             StartLiveRefresh(TimeSpan.FromMilliseconds(700));
         }
@@ -185,9 +184,10 @@ public partial class GoalDetails
         await LoadStatsAsync();
     }
 
-    private void OnResultsChanged(IReadOnlyCollection<Guid> goals)
+    protected override void OnChanges(IReadOnlyList<Change> changes)
     {
-        if (goals.Contains(Id))
+        // Its backfill finished, or someone changed it: the goal itself is read again.
+        if (changes.Any(c => c.Kind == ChangeKind.GoalResults && c.Goals.Contains(Id) || c.Kind == ChangeKind.Definitions && c.Tables.Contains("goals")))
         {
             Interlocked.Exchange(ref _goalChanged, 1);
         }
@@ -252,7 +252,6 @@ public partial class GoalDetails
 
     public override void Dispose()
     {
-        Evaluation.ResultsChanged -= OnResultsChanged;
         _interestsCts.Cancel();
         base.Dispose();
     }

@@ -5,15 +5,13 @@ using GoalsDashboard.Ingestion;
 namespace GoalsDashboard.Data;
 
 /// <summary>
-/// The provider-specific seam: the hot paths (bulk writes of events, reading whole profile histories,
-/// replacing evaluation results) done with prepared commands rather than EF Core's change tracker.
-/// SQLite implements it today; PostgreSQL adds an implementation beside it without touching callers.
+/// The provider-specific seam for tracked data: events, property changes, profiles and campaign audiences,
+/// written in bulk and read back as whole profile histories, with prepared commands rather than EF Core's
+/// change tracker. Every write records what it changed in the change log, in its own transaction
+/// (docs/decisions/ADR-003-change-feed.md), and marks the profiles it touched for evaluation.
 /// </summary>
-public interface IIngestionStore
+public interface IEventStore
 {
-    /// <summary>Writes a batch in one transaction. Profiles must carry their ids; events and changes get theirs from the store.</summary>
-    Task BulkLoadAsync(BulkLoad load, CancellationToken ct = default);
-
     /// <summary>
     /// Stores a validated batch atomically: skips duplicate event ids (within the batch and against
     /// stored events), creates unknown profiles, keeps first-seen, sites and campaign audiences up to
@@ -55,36 +53,4 @@ public interface IIngestionStore
 
     /// <summary>The largest profile id stored (0 with none).</summary>
     Task<long> MaxProfileIdAsync(CancellationToken ct = default);
-
-    /// <summary>
-    /// Replaces the completions and event-derived conversions of these goals for these profiles (all
-    /// profiles when null) by the given results, in one transaction. Recorded (API) conversions stay.
-    /// </summary>
-    Task ReplaceResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long>? profileIds,
-        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default);
 }
-
-public sealed record BulkLoad(
-    IReadOnlyList<Profile> Profiles,
-    IReadOnlyList<TrackedEvent> Events,
-    IReadOnlyList<PropertyChange> PropertyChanges,
-    IReadOnlyList<ProfileProperty> CurrentProperties);
-
-/// <summary>Profile ids From (inclusive) to To (exclusive).</summary>
-public readonly record struct ProfileRange(long From, long To)
-{
-    /// <summary>Ids 1..<paramref name="maxId"/> cut into <paramref name="parts"/> ranges of equal width.</summary>
-    public static IReadOnlyList<ProfileRange> Split(long maxId, int parts)
-    {
-        var width = Math.Max(1, (maxId + parts) / parts);
-        return Enumerable.Range(0, parts)
-            .Select(i => new ProfileRange(i == 0 ? long.MinValue : 1 + i * width, i == parts - 1 ? long.MaxValue : 1 + (i + 1) * width)).ToList();
-    }
-}
-
-/// <summary>
-/// A profile's history with the conversions recorded for it through the API, by goal. <see cref="Unreadable"/>
-/// says why part of it could not be read (a damaged row): such a history is incomplete, so it is never
-/// evaluated; its profile is set aside instead (docs/evaluation.md, "Failures").
-/// </summary>
-public sealed record StoredHistory(ProfileHistory History, IReadOnlyDictionary<Guid, List<RecordedConversion>> Recorded, string? Unreadable = null);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Ingestion;
 using Microsoft.Data.Sqlite;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace GoalsDashboard.Data.Sqlite;
 
-internal sealed partial class SqliteIngestionStore
+internal sealed partial class SqliteEventStore
 {
     public async Task<IngestResult> IngestEventsAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default)
     {
@@ -32,6 +33,7 @@ internal sealed partial class SqliteIngestionStore
 
         var profiles = await ResolveProfilesAsync(connection, tx, fresh.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), receivedAt, ct);
 
+        var lastBefore = await LastEventIdAsync(connection, tx, ct);
         await SqliteBulk.InsertAsync(connection, tx, fresh,
             "INSERT INTO events (ProfileId, EventId, Name, Timestamp, ReceivedAt, Site, Path, Channel, Campaign, PropertiesJson, RevenueAmount, RevenueCurrency) " +
             "VALUES ($0,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
@@ -66,8 +68,20 @@ internal sealed partial class SqliteIngestionStore
 
         var touched = fresh.Select(e => profiles[e.ProfileId]).Distinct().ToList();
         await MarkAsync(connection, tx, touched, ct);
+        Change? change = null;
+        if (fresh.Count > 0)
+        {
+            // One writer at a time: this transaction's events have the ids after the last one before it, in a row.
+            var range = (lastBefore + 1, await LastEventIdAsync(connection, tx, ct));
+            var facts = fresh.Select(e => new ActivityFact(profiles[e.ProfileId], e.Timestamp.ToUnixTimeMilliseconds(), e.Site, e.Channel)).ToList();
+            change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.Events) { Events = facts, CarriesCampaigns = campaignEvents.Count > 0 },
+                ChangePayload.Events([range], campaignEvents.Count > 0), clock, ct);
+        }
         await transaction.CommitAsync(ct);
-        Stored(fresh.Select(e => new ActivityFact(profiles[e.ProfileId], e.Timestamp.ToUnixTimeMilliseconds(), e.Site, e.Channel)).ToList());
+        if (change is not null)
+        {
+            await feed.PublishAsync(change, ct);
+        }
         return new IngestResult(fresh.Count, events.Count - fresh.Count, touched);
     }
 
@@ -89,7 +103,9 @@ internal sealed partial class SqliteIngestionStore
             r => [r.Profile, r.Change.Key, (int)r.Change.Value.Kind, r.Change.Value.Text, Millis(r.At)], ct);
         var touched = profiles.Values.ToList();
         await MarkAsync(connection, tx, touched, ct);
+        var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.Properties), "{}", clock, ct);
         await transaction.CommitAsync(ct);
+        await feed.PublishAsync(change, ct);
         return batch.Select(b => profiles[b.ProfileId]).ToList();
     }
 
@@ -107,7 +123,9 @@ internal sealed partial class SqliteIngestionStore
             "ON CONFLICT (CampaignId, ProfileId) DO UPDATE SET ImportedAt = MIN(COALESCE(ImportedAt, excluded.ImportedAt), excluded.ImportedAt), " +
             "EnteredAt = MIN(EnteredAt, excluded.ImportedAt)",
             x => [campaignId, x.Profile, Millis(x.At)], ct);
+        var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.Audience), "{}", clock, ct);
         await transaction.CommitAsync(ct);
+        await feed.PublishAsync(change, ct);
     }
 
     public async Task RebuildAudienceFromEventsAsync(int campaignId, string key, CancellationToken ct = default)
@@ -133,7 +151,17 @@ internal sealed partial class SqliteIngestionStore
             command.Parameters.AddWithValue("$key", key);
             await command.ExecuteNonQueryAsync(ct);
         }
+        var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.Audience), "{}", clock, ct);
         await transaction.CommitAsync(ct);
+        await feed.PublishAsync(change, ct);
+    }
+
+    private static async Task<long> LastEventIdAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT COALESCE(MAX(Id), 0) FROM events";
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static Task MarkAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyCollection<long> profileIds, CancellationToken ct) =>

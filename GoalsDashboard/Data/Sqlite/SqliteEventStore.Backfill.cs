@@ -16,7 +16,7 @@ namespace GoalsDashboard.Data.Sqlite;
 /// statements so that the events not kept are never turned into strings. Backfills are rare, so their
 /// loops are compiled optimised from the start rather than waiting for the runtime to find them hot.
 /// </summary>
-internal sealed partial class SqliteIngestionStore
+internal sealed partial class SqliteEventStore
 {
     public async Task<IReadOnlyList<IEnumerable<StoredHistory>>> ReadAllHistoriesAsync(IReadOnlyCollection<Guid> goalIds, EventNeeds needs, int parts, Action<double>? progress = null, CancellationToken ct = default)
     {

@@ -1,0 +1,182 @@
+using GoalsDashboard.Data.Changes;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Evaluation;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace GoalsDashboard.Data.Sqlite;
+
+/// <summary>The SQLite result store: completions and conversions, rewritten in bulk with prepared statements.</summary>
+internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock) : IResultStore
+{
+    public async Task ReplaceResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long> profileIds,
+        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
+        var fresh = results.ToDictionary(r => (Goal: SqliteValues.GoalKey(r.GoalId), r.ProfileId), r => StoredForm(r.Result));
+        // Live evaluation re-evaluates every goal for each touched profile, and most results do not
+        // change: only the pairs whose stored rows differ are rewritten (each write updates several indexes).
+        var stored = await StoredResultsAsync(connection, tx, goalIds.Select(SqliteValues.GoalKey).ToHashSet(StringComparer.Ordinal), profileIds, ct);
+        var changed = stored.Keys.Union(fresh.Keys)
+            .Where(pair => !Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair)))
+            .ToList();
+        if (changed.Count == 0)
+        {
+            return;
+        }
+        await SqliteBulk.InsertAsync(connection, tx, changed,
+            // Named: without it SQLite may walk the goal's covering index, every row of the goal, for each pair.
+            $"DELETE FROM completions WHERE GoalId = $0 AND ProfileId = $1; " +
+            $"DELETE FROM conversions INDEXED BY IX_conversions_GoalId_ProfileId_Timestamp WHERE GoalId = $0 AND ProfileId = $1 AND {DerivedSources};",
+            pair => [pair.Goal, pair.ProfileId], ct);
+        await InsertAsync(connection, tx, changed.Where(fresh.ContainsKey).Select(pair => (pair.Goal, pair.ProfileId, Result: fresh[pair])).ToList(), ct);
+
+        var goalOf = goalIds.ToDictionary(SqliteValues.GoalKey, StringComparer.Ordinal);
+        var replaced = changed.Select(pair => Change(goalOf[pair.Goal], pair.ProfileId, fresh.GetValueOrDefault(pair) ?? Nothing)).ToList();
+        var change = await SqliteChangeLog.AppendAsync(connection, tx,
+            new Change(0, ChangeKind.Results) { Results = replaced, Goals = replaced.Select(r => r.GoalId).Distinct().ToList() },
+            ChangePayload.Results(replaced), clock, ct);
+        await transaction.CommitAsync(ct);
+        await feed.PublishAsync(change, ct);
+    }
+
+    public async Task ReplaceGoalResultsAsync(Guid goalId, int version, IReadOnlyList<(long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
+        var goal = SqliteValues.GoalKey(goalId);
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = tx;
+            delete.CommandText = $"DELETE FROM completions WHERE GoalId = $g; DELETE FROM conversions WHERE GoalId = $g AND {DerivedSources}; " +
+                // Only this column, only forward: a concurrent edit (a newer Version) must not be marked evaluated.
+                "UPDATE goals SET EvaluatedVersion = $v WHERE Id = $g AND EvaluatedVersion < $v;";
+            delete.Parameters.AddWithValue("$g", goal);
+            delete.Parameters.AddWithValue("$v", version);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await InsertAsync(connection, tx, results.Select(r => (goal, r.ProfileId, StoredForm(r.Result))).ToList(), ct);
+        var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.GoalResults) { Goals = [goalId] },
+            ChangePayload.Goals([goalId]), clock, ct);
+        await transaction.CommitAsync(ct);
+        await feed.PublishAsync(change, ct);
+    }
+
+    public async Task RecordConversionAsync(Conversion conversion, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = await SqliteConnections.OpenAsync(db, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
+        await SqliteBulk.InsertAsync(connection, tx, [conversion],
+            "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7)",
+            c => [SqliteValues.GoalKey(c.GoalId), c.ProfileId, c.Timestamp.ToUnixTimeMilliseconds(), (int)c.Source, c.EventId, c.Channel, c.Site,
+                  c.Value is { } v ? (double)v : null], ct);
+        await SqliteEvaluationQueue.MarkAsync(connection, tx, [conversion.ProfileId], ct);
+        var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.GoalResults) { Goals = [conversion.GoalId] },
+            ChangePayload.Goals([conversion.GoalId]), clock, ct);
+        await transaction.CommitAsync(ct);
+        await feed.PublishAsync(change, ct);
+    }
+
+    private static async Task InsertAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<(string Goal, long ProfileId, StoredResult Result)> rows,
+        CancellationToken ct)
+    {
+        await SqliteBulk.InsertAsync(connection, tx, rows.Where(r => r.Result.Completion is not null).ToList(),
+            "INSERT INTO completions (GoalId, ProfileId, CompletedAt, TriggerEventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6)",
+            r => [r.Goal, r.ProfileId, r.Result.Completion!.Value.At, r.Result.Completion.Value.Trigger, r.Result.Completion.Value.Channel,
+                  r.Result.Completion.Value.Site, r.Result.Completion.Value.Value], ct);
+        await SqliteBulk.InsertAsync(connection, tx, rows.SelectMany(r => r.Result.Conversions.Select(c => (r.Goal, r.ProfileId, Conversion: c))).ToList(),
+            "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7)",
+            c => [c.Goal, c.ProfileId, c.Conversion.At, c.Conversion.Source, c.Conversion.EventId, c.Conversion.Channel, c.Conversion.Site, c.Conversion.Value], ct);
+    }
+
+    private static ResultChange Change(Guid goalId, long profileId, StoredResult result) => new(goalId, profileId,
+        result.Completion is { } c ? new CompletionFact(profileId, c.At, c.Channel, c.Site, c.Value, null) : null,
+        result.Conversions.Select(c => new ConversionFact(profileId, c.At, c.Channel, c.Site, c.Value)).ToList());
+
+    private static readonly string DerivedSources = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
+
+    private readonly record struct CompletionRow(long At, long? Trigger, string? Channel, string? Site, double? Value);
+
+    private readonly record struct ConversionRow(long At, int Source, long? EventId, string? Channel, string? Site, double? Value);
+
+    /// <summary>A goal's results for one profile as the tables hold them (event-derived conversions only; recorded ones are inputs).</summary>
+    private sealed record StoredResult(CompletionRow? Completion, List<ConversionRow> Conversions);
+
+    private static StoredResult StoredForm(EvaluationResult result) => new(
+        result.Completion is { } c ? new CompletionRow(c.CompletedAt.ToUnixTimeMilliseconds(), c.TriggerEventId, c.Channel, c.Site, c.Value is { } v ? (double)v : null) : null,
+        result.Conversions.Where(c => c.Source is ConversionSource.Event or ConversionSource.Completion)
+            .Select(c => new ConversionRow(c.Timestamp.ToUnixTimeMilliseconds(), (int)c.Source, c.EventId, c.Channel, c.Site, c.Value is { } v ? (double)v : null))
+            .ToList());
+
+    private static bool Same(StoredResult? stored, StoredResult? fresh)
+    {
+        var (a, b) = (stored ?? Nothing, fresh ?? Nothing);
+        if (a.Completion != b.Completion || a.Conversions.Count != b.Conversions.Count)
+        {
+            return false;
+        }
+        var counts = a.Conversions.CountBy(c => c).ToDictionary();
+        foreach (var conversion in b.Conversions)
+        {
+            if (counts.GetValueOrDefault(conversion) == 0)
+            {
+                return false;
+            }
+            counts[conversion]--;
+        }
+        return true;
+    }
+
+    private static readonly StoredResult Nothing = new(null, []);
+
+    private static async Task<Dictionary<(string Goal, long ProfileId), StoredResult>> StoredResultsAsync(SqliteConnection connection, SqliteTransaction tx,
+        HashSet<string> goals, IReadOnlyCollection<long> profileIds, CancellationToken ct)
+    {
+        var result = new Dictionary<(string, long), StoredResult>();
+        StoredResult Of(string goal, long profile) =>
+            result.TryGetValue((goal, profile), out var r) ? r : result[(goal, profile)] = new StoredResult(null, []);
+        var ids = string.Join(',', profileIds);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = $"SELECT GoalId, ProfileId, CompletedAt, TriggerEventId, Channel, Site, Value FROM completions WHERE ProfileId IN ({ids})";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var goal = reader.GetString(0);
+                if (goals.Contains(goal))
+                {
+                    var profile = reader.GetInt64(1);
+                    result[(goal, profile)] = Of(goal, profile) with
+                    {
+                        Completion = new CompletionRow(reader.GetInt64(2), reader.LongOrNull(3), reader.StringOrNull(4), reader.StringOrNull(5), reader.DoubleOrNull(6)),
+                    };
+                }
+            }
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = $"SELECT GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value FROM conversions WHERE ProfileId IN ({ids}) AND {DerivedSources}";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var goal = reader.GetString(0);
+                if (goals.Contains(goal))
+                {
+                    Of(goal, reader.GetInt64(1)).Conversions.Add(new ConversionRow(reader.GetInt64(2), reader.GetInt32(3), reader.LongOrNull(4),
+                        reader.StringOrNull(5), reader.StringOrNull(6), reader.DoubleOrNull(7)));
+                }
+            }
+        }
+        return result;
+    }
+}
