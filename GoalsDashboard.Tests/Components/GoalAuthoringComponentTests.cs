@@ -14,7 +14,7 @@ public class GoalEditorTests(EmptyAppFixture app) : MudComponentTest, IClassFixt
 {
     private IRenderedComponent<GoalEditor> RenderEditor(GoalEditModel model)
     {
-        foreach (var type in new[] { typeof(GoalService), typeof(EvaluationService), typeof(Workspace), typeof(TimeProvider) })
+        foreach (var type in new[] { typeof(GoalService), typeof(AnalyticsService) })
         {
             Context.Services.AddSingleton(type, app.Factory.Services.GetRequiredService(type));
         }

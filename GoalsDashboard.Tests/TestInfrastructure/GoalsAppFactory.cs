@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -41,6 +42,9 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
 
     public bool SeedDemo { get; }
 
+    /// <summary>The app's clock, when a test's data depends on today's date (set before the app starts).</summary>
+    public TimeProvider? Clock { get; init; }
+
     /// <summary>A logger provider added to the app's, for tests that check what is logged.</summary>
     public Microsoft.Extensions.Logging.ILoggerProvider? Logging { get; set; }
 
@@ -62,6 +66,10 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
         if (Logging is { } provider)
         {
             builder.ConfigureLogging(logging => logging.AddProvider(provider));
+        }
+        if (Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 

@@ -45,6 +45,43 @@ public sealed class ResultIndex(IAnalyticsStore store, ILogger<ResultIndex> logg
         return (completions, conversions);
     }
 
+    /// <summary>
+    /// The one source of every figure's results: the goal's completions and conversions in [startMs, endMs), narrowed
+    /// by their site and channel, from memory, or read from the store when they cannot be held (no conversions unless
+    /// <paramref name="withConversions"/>; their own site and channel only <paramref name="withPlaces"/>).
+    /// </summary>
+    public async Task<(List<CompletionFact> Completions, List<ConversionFact> Conversions)> ResultsAsync(
+        Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces, bool withConversions = true, CancellationToken ct = default) =>
+        await ReadAsync(goalId, startMs, endMs, site, channel, withPlaces, ct, withConversions)
+        ?? (await store.CompletionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct),
+            withConversions ? await store.ConversionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct) : []);
+
+    /// <summary>Each kept profile's conversion times of the goal from <paramref name="startMs"/> on, in order (a funnel's later steps).</summary>
+    public async Task<Dictionary<long, long[]>> ConversionTimesAsync(Guid goalId, long startMs, Func<long, bool> keep, CancellationToken ct = default)
+    {
+        var times = new Dictionary<long, List<long>>();
+        void Add(long profile, long at)
+        {
+            if (keep(profile))
+            {
+                if (!times.TryGetValue(profile, out var list))
+                {
+                    times[profile] = list = [];
+                }
+                list.Add(at);
+            }
+        }
+        if (await ReadAsync(goalId, startMs, long.MaxValue, null, null, withPlaces: false, ct) is { } held)
+        {
+            held.Conversions.ForEach(c => Add(c.ProfileId, c.At));
+        }
+        else
+        {
+            await store.ScanConversionTimesAsync(goalId, startMs, Add, ct);
+        }
+        return times.ToDictionary(t => t.Key, t => t.Value.Order().ToArray());
+    }
+
     ValueTask IChangeHandler.ApplyAsync(IReadOnlyList<Change> changes, CancellationToken ct)
     {
         lock (_gate)

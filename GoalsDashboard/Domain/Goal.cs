@@ -28,7 +28,10 @@ public sealed class Goal
     /// <summary>Grows with every change; the API's ETag and the optimistic-concurrency token.</summary>
     public int Version { get; private set; }
 
-    /// <summary>The <see cref="Version"/> whose completions are stored; behind it, evaluation is catching up.</summary>
+    /// <summary>
+    /// The <see cref="Version"/> whose completions are stored; behind it, evaluation is catching up. Written by the
+    /// result store with the results it stands for (IResultStore.ReplaceGoalResultsAsync), in their transaction.
+    /// </summary>
     public int EvaluatedVersion { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -87,15 +90,6 @@ public sealed class Goal
         }
         Status = GoalStatus.Active;
         Touch(user, now);
-    }
-
-    /// <summary>Records that completions now reflect <paramref name="version"/>.</summary>
-    public void MarkEvaluated(int version)
-    {
-        if (version > EvaluatedVersion)
-        {
-            EvaluatedVersion = version;
-        }
     }
 
     private void Apply(GoalDraft d, string user, DateTimeOffset now)

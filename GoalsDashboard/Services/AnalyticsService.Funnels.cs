@@ -5,20 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GoalsDashboard.Services;
 
-public enum FunnelSplit { None, Segment, Campaign }
-
-/// <summary>A funnel's figures for one split value (a segment or a campaign).</summary>
-public sealed record FunnelSplitRow(string Value, string Label, IReadOnlyList<FunnelStepStats> Steps);
-
-/// <summary>First → last step conversion of the profiles whose step 1 fell in one bucket.</summary>
-public sealed record FunnelTrendRow(DateOnly Date, int Started, int Finished, double ConversionRate);
-
-/// <summary>A profile that reached a step and stopped before the next one.</summary>
-public sealed record DropOffProfile(string ProfileId, DateTimeOffset ReachedAt);
-
-public sealed record FunnelStats(int FunnelId, DateOnly From, DateOnly To, IReadOnlyList<FunnelStepStats> Steps,
-    IReadOnlyList<FunnelSplitRow> Splits, IReadOnlyList<FunnelTrendRow> Trend);
-
 public sealed partial class AnalyticsService
 {
     /// <summary>The funnel of docs/analytics.md for a period and filters, optionally split; null when there is no such funnel.</summary>
@@ -98,24 +84,13 @@ public sealed partial class AnalyticsService
             ? ProfileScope.All
             : new ProfileScope((await SegmentsAsync(ct)).FirstOrDefault(s => s.Id == where.Segment)?.Members,
                 (await CampaignsAsync(ct)).FirstOrDefault(c => c.Key == where.Campaign)?.Members, endMs);
-        var first = FunnelFigures.Earliest(await _store.ConversionsAsync(goals[0].GoalId, startMs, endMs, where.Site, where.Channel, withPlaces: false, ct), scope.Keeps);
+        var (_, entries) = await _results.ResultsAsync(goals[0].GoalId, startMs, endMs, where.Site, where.Channel, withPlaces: false, ct: ct);
+        var first = FunnelFigures.Earliest(entries, scope.Keeps);
         var later = new List<IReadOnlyDictionary<long, long[]>>();
         foreach (var step in steps.Skip(1))
         {
             // Only profiles that entered the funnel can reach a later step: the others' conversions are not kept.
-            var times = new Dictionary<long, List<long>>();
-            await _store.ScanConversionTimesAsync(step.GoalId, startMs, (profile, at) =>
-            {
-                if (first.ContainsKey(profile))
-                {
-                    if (!times.TryGetValue(profile, out var list))
-                    {
-                        times[profile] = list = [];
-                    }
-                    list.Add(at);
-                }
-            }, ct);
-            later.Add(times.ToDictionary(t => t.Key, t => t.Value.Order().ToArray()));
+            later.Add(await _results.ConversionTimesAsync(step.GoalId, startMs, first.ContainsKey, ct));
         }
         var paths = FunnelFigures.Paths(first, later, steps.Skip(1).Select(s => (long?)s.Window?.Length.TotalMilliseconds).ToList(),
             (long?)funnel.Window?.Length.TotalMilliseconds);

@@ -8,22 +8,6 @@ using Microsoft.Extensions.Primitives;
 
 namespace GoalsDashboard.Services;
 
-/// <summary>The choices the filters offer: what has been seen in the data and what has been defined.</summary>
-public sealed record FilterChoices(
-    IReadOnlyList<(string Key, string Label)> Sites,
-    IReadOnlyList<string> Channels,
-    IReadOnlyList<(string Key, string Name)> Campaigns,
-    IReadOnlyList<(int Id, string Name)> Segments);
-
-/// <summary>A goal's figures attributed to one campaign over a period (campaign attribution, docs/analytics.md).</summary>
-public sealed record AttributedGoal(Guid GoalId, string Name, GoalStatus Status, double? TargetRate, int Completions, int Conversions, double Rate);
-
-/// <summary>A campaign's audience size at the end of a period and its goals' attributed figures.</summary>
-public sealed record Attribution(int AudienceSize, IReadOnlyList<AttributedGoal> Goals);
-
-/// <summary>One bucket of a campaign's audience: profiles that entered in it and the audience size at its end.</summary>
-public sealed record AudienceRow(DateOnly Date, int Entered, int Size);
-
 /// <summary>
 /// The one query layer behind the goal details page, the compare page, CSV exports and the stats API.
 /// Figures come from the precomputed completion and conversion rows; the period's activity (the
@@ -44,11 +28,13 @@ public sealed partial class AnalyticsService : IChangeHandler
     private readonly IMemoryCache _cache;
     private readonly ActivityIndex _activity;
     private readonly ResultIndex _results;
+    private readonly EvaluationService _evaluation;
     private CancellationTokenSource _generation = new();
 
     public AnalyticsService(IDbContextFactory<AppDbContext> dbFactory, IAnalyticsStore store, ActivityIndex activity, ResultIndex results, Workspace workspace,
-        TimeProvider clock, IMemoryCache cache, ChangeFeed feed)
+        TimeProvider clock, IMemoryCache cache, ChangeFeed feed, EvaluationService evaluation)
     {
+        _evaluation = evaluation;
         _results = results;
         _dbFactory = dbFactory;
         _store = store;
@@ -115,9 +101,17 @@ public sealed partial class AnalyticsService : IChangeHandler
         return stats.OfType<GoalStats>().ToList();
     }
 
-    /// <summary>The days' active profiles, without filters: the default denominator, shared with every view of those days.</summary>
-    public async Task<int> ActiveProfilesAsync(DateOnly from, DateOnly to, CancellationToken ct = default) =>
-        (await ContextAsync(new AnalyticsQuery(from, to), withBreakdowns: false, ct)).Activity.Profiles.Count;
+    /// <summary>
+    /// What a draft goal would have shown for the last 30 days (the period a goal's page opens on): its completions
+    /// from evaluating it over the stored histories, every other figure as for a saved goal. The wizard's preview.
+    /// </summary>
+    public async Task<GoalStats> PreviewAsync(GoalDraft normalized, CancellationToken ct = default)
+    {
+        var query = new AnalyticsQuery(Today.AddDays(-29), Today);
+        var context = await ContextAsync(query, withBreakdowns: false, ct);
+        var completions = await _evaluation.PreviewCompletionsAsync(normalized, context.Buckets[0].StartMs, context.Buckets[^1].EndMs, ct);
+        return GoalFigures.Compute(query, context.Buckets, context.Activity, context.Scope, new GoalFacts(Guid.Empty, normalized.Currency, completions, []), null, null);
+    }
 
     /// <summary>The period's completions under the filters, newest first, one page of them, with the total.</summary>
     public async Task<(IReadOnlyList<CompletionRow> Rows, int Total)> CompletionsAsync(Guid goalId, AnalyticsQuery query, int skip, int take,
@@ -189,28 +183,6 @@ public sealed partial class AnalyticsService : IChangeHandler
             .ToList();
     }
 
-    /// <summary>
-    /// Each goal's completions and conversions attributed to the campaign in the period, and its rate
-    /// over the audience size (profiles that entered on or before the period's last day).
-    /// </summary>
-    public async Task<Attribution> AttributionAsync(string campaignKey, IReadOnlyList<LinkedGoal> goals, AnalyticsQuery query, CancellationToken ct = default)
-    {
-        var audience = (await CampaignsAsync(ct)).FirstOrDefault(c => c.Key == campaignKey)?.Members ?? new Dictionary<long, long>();
-        var period = new Period(query.From, query.To, _workspace.TimeZone);
-        var (startMs, endMs) = (period.Start.ToUnixTimeMilliseconds(), period.End.ToUnixTimeMilliseconds());
-        var scope = new ProfileScope(null, audience, endMs);
-        var size = scope.AudienceSize(endMs);
-        var result = new List<AttributedGoal>(goals.Count);
-        foreach (var goal in goals)
-        {
-            var rows = await ResultsAsync(goal.Id, startMs, endMs, null, null, withPlaces: false, ct);
-            var completions = rows.Completions.Count(c => scope.Keeps(c.ProfileId, c.At));
-            var conversions = rows.Conversions.Count(c => scope.Keeps(c.ProfileId, c.At));
-            result.Add(new AttributedGoal(goal.Id, goal.Name, goal.Status, goal.TargetRate, completions, conversions, Rates.Of(completions, size)));
-        }
-        return new Attribution(size, result);
-    }
-
     /// <summary>The day (workspace time zone) the campaign's first audience member entered; null with no audience.</summary>
     public async Task<DateOnly?> FirstEntryAsync(string campaignKey, CancellationToken ct = default)
     {
@@ -280,11 +252,11 @@ public sealed partial class AnalyticsService : IChangeHandler
     private sealed record QueryContext(Bucket[] Buckets, Activity Activity, ProfileScope Scope,
         IReadOnlyList<CampaignAudience> Campaigns, IReadOnlyList<SegmentMembers> Segments, IReadOnlyDictionary<string, string>? SiteLabels, AnalyticsQuery Query);
 
-    private Task<IReadOnlyDictionary<string, string>> SiteLabelsAsync(CancellationToken ct) => SharedAsync<IReadOnlyDictionary<string, string>>("site-labels", async () =>
+    private Task<IReadOnlyDictionary<string, string>> SiteLabelsAsync(CancellationToken ct) => SharedAsync<IReadOnlyDictionary<string, string>>("site-labels", async token =>
     {
-        await using var db = await _dbFactory.CreateDbContextAsync(ct);
-        return await db.Sites.AsNoTracking().Where(s => s.Label != null).ToDictionaryAsync(s => s.Key, s => s.Label!, ct);
-    });
+        await using var db = await _dbFactory.CreateDbContextAsync(token);
+        return await db.Sites.AsNoTracking().Where(s => s.Label != null).ToDictionaryAsync(s => s.Key, s => s.Label!, token);
+    }, ct);
 
     private async Task<QueryContext> ContextAsync(AnalyticsQuery query, bool withBreakdowns, CancellationToken ct)
     {
@@ -301,7 +273,7 @@ public sealed partial class AnalyticsService : IChangeHandler
             : new ProfileScope(segments.FirstOrDefault(s => s.Id == where.Segment)?.Members, campaigns.FirstOrDefault(c => c.Key == where.Campaign)?.Members,
                 buckets[^1].EndMs);
         var (startMs, endMs) = (buckets[0].StartMs, buckets[^1].EndMs);
-        var activity = await SharedAsync(("activity", startMs, endMs, query.Interval, where.Site, where.Channel, where.Segment, where.Campaign), async () =>
+        var activity = await SharedAsync(("activity", startMs, endMs, query.Interval, where.Site, where.Channel, where.Segment, where.Campaign), async token =>
         {
             var include = scope == ProfileScope.All ? null : (Func<long, bool>)scope.Includes;
             await _activity.ReadyAsync(period.Zone);
@@ -310,9 +282,9 @@ public sealed partial class AnalyticsService : IChangeHandler
                 return counted;
             }
             var result = new Activity(buckets, include);
-            await _store.ScanActivityAsync(startMs, endMs, where.Site, where.Channel, result.Add, ct);
+            await _store.ScanActivityAsync(startMs, endMs, where.Site, where.Channel, result.Add, token);
             return result.Complete();
-        });
+        }, ct);
         var siteLabels = withBreakdowns ? await SiteLabelsAsync(ct) : null;
         return new QueryContext(buckets, activity, scope, campaigns, segments, siteLabels, query);
     }
@@ -326,18 +298,14 @@ public sealed partial class AnalyticsService : IChangeHandler
         return new GoalFacts(goal.Id, goal.Currency, completions, conversions);
     }
 
-    /// <summary>The goal's rows in [startMs, endMs) from memory, or from the database when they cannot be held there.</summary>
-    private async Task<(List<CompletionFact> Completions, List<ConversionFact> Conversions)> ResultsAsync(Guid goalId, long startMs, long endMs,
+    private Task<(List<CompletionFact> Completions, List<ConversionFact> Conversions)> ResultsAsync(Guid goalId, long startMs, long endMs,
         string? site, string? channel, bool withPlaces, CancellationToken ct) =>
-        await _results.ReadAsync(goalId, startMs, endMs, site, channel, withPlaces, ct)
-        ?? (await _store.CompletionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct),
-            await _store.ConversionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct));
+        _results.ResultsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct: ct);
 
     /// <summary>The goal's completions in [startMs, endMs) alone (the recent completions, converter interests).</summary>
     private async Task<List<CompletionFact>> CompletionRowsAsync(Guid goalId, long startMs, long endMs, string? site, string? channel, bool withPlaces,
         CancellationToken ct) =>
-        (await _results.ReadAsync(goalId, startMs, endMs, site, channel, withPlaces, ct, withConversions: false))?.Completions
-        ?? await _store.CompletionsAsync(goalId, startMs, endMs, site, channel, withPlaces, ct);
+        (await _results.ResultsAsync(goalId, startMs, endMs, site, channel, withPlaces, withConversions: false, ct)).Completions;
 
     private async Task<(Guid Id, string? Currency)?> GoalAsync(Guid id, CancellationToken ct)
     {
@@ -346,39 +314,43 @@ public sealed partial class AnalyticsService : IChangeHandler
         return goal is null ? null : (goal.Id, goal.Currency);
     }
 
-    private Task<IReadOnlyList<CampaignAudience>> CampaignsAsync(CancellationToken ct) => SharedAsync<IReadOnlyList<CampaignAudience>>("campaigns", async () =>
+    private Task<IReadOnlyList<CampaignAudience>> CampaignsAsync(CancellationToken ct) => SharedAsync<IReadOnlyList<CampaignAudience>>("campaigns", async token =>
     {
-        await using var db = await _dbFactory.CreateDbContextAsync(ct);
-        var campaigns = await db.Campaigns.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
-        var audiences = await _store.AudiencesAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(token);
+        var campaigns = await db.Campaigns.AsNoTracking().OrderBy(c => c.Name).ToListAsync(token);
+        var audiences = await _store.AudiencesAsync(token);
         return campaigns.Select(c => new CampaignAudience(c.Id, c.Key, c.Name, audiences.GetValueOrDefault(c.Id) ?? [])).ToList();
-    });
+    }, ct);
 
-    private Task<IReadOnlyList<SegmentMembers>> SegmentsAsync(CancellationToken ct) => SharedAsync<IReadOnlyList<SegmentMembers>>("segments", async () =>
+    private Task<IReadOnlyList<SegmentMembers>> SegmentsAsync(CancellationToken ct) => SharedAsync<IReadOnlyList<SegmentMembers>>("segments", async token =>
     {
-        await using var db = await _dbFactory.CreateDbContextAsync(ct);
-        var segments = await db.Segments.AsNoTracking().OrderBy(s => s.Name).ToListAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(token);
+        var segments = await db.Segments.AsNoTracking().OrderBy(s => s.Name).ToListAsync(token);
         if (segments.Count == 0)
         {
             return [];
         }
-        var members = await SegmentMembership.MembersAsync(db, segments.Select(s => s.Conditions).ToList(), ct);
+        var members = await SegmentMembership.MembersAsync(db, segments.Select(s => s.Conditions).ToList(), token);
         return segments.Select((s, i) => new SegmentMembers(s.Id, s.Name, members[i])).ToList();
-    });
+    }, ct);
 
-    /// <summary>One computation per key at a time, kept until results change (or for a couple of minutes).</summary>
-    private async Task<T> SharedAsync<T>(object key, Func<Task<T>> compute)
+    /// <summary>
+    /// One computation per key at a time, kept until the change log says its inputs changed (or for a couple of
+    /// minutes). The computation runs on its own, not on any caller's cancellation: each caller waits with its own,
+    /// so one caller leaving (a page closed) does not fail the others sharing it.
+    /// </summary>
+    private async Task<T> SharedAsync<T>(object key, Func<CancellationToken, Task<T>> compute, CancellationToken ct)
     {
         var lazy = _cache.GetOrCreate(key, entry =>
         {
             Expire(entry);
-            return new Lazy<Task<T>>(compute);
+            return new Lazy<Task<T>>(() => compute(CancellationToken.None));
         })!;
         try
         {
-            return await lazy.Value;
+            return await lazy.Value.WaitAsync(ct);
         }
-        catch
+        catch (Exception) when (!ct.IsCancellationRequested)
         {
             _cache.Remove(key);
             throw;

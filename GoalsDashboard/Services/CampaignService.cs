@@ -4,15 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GoalsDashboard.Services;
 
-/// <summary>A campaign as the list shows it: its audience and each linked goal's attributed figures since it started.</summary>
-public sealed record CampaignListItem(Campaign Campaign, int AudienceSize, IReadOnlyList<AttributedGoal> Goals, DateOnly From, DateOnly To);
-
-/// <summary>A goal linked to a campaign.</summary>
-public sealed record LinkedGoal(Guid Id, string Name, GoalStatus Status, double? TargetRate);
-
-/// <summary>One audience import row: the profile and, optionally, when it entered.</summary>
-public sealed record AudienceImportRow(string? ProfileId, DateTimeOffset? EnteredAt);
-
 /// <summary>Campaigns, their audiences and their links to goals, shared by the dashboard and the API.</summary>
 public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, IEventStore store, AnalyticsService analytics, TimeProvider clock,
     BackfillQueue backfill)
@@ -23,12 +14,18 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
         var campaigns = await db.Campaigns.AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct);
         var links = await LinksAsync(db, null, ct);
         var result = new List<CampaignListItem>(campaigns.Count);
+        var sizes = await analytics.AudienceSizesAsync(ct);
         foreach (var campaign in campaigns)
         {
+            // Attribution is the goals' figures with the campaign as the filter, over the campaign's own run.
             var period = await SinceStartAsync(campaign, ct);
             var goals = links.Where(l => l.CampaignId == campaign.Id).Select(l => l.Goal).ToList();
-            var figures = await analytics.AttributionAsync(campaign.Key, goals, period, ct);
-            result.Add(new CampaignListItem(campaign, figures.AudienceSize, figures.Goals, period.From, period.To));
+            var stats = (await analytics.CompareAsync(goals.Select(g => g.Id).ToList(), period with { Filters = new Analytics.AnalyticsFilters(Campaign: campaign.Key) }, ct))
+                .ToDictionary(s => s.GoalId);
+            var attributed = goals.Where(g => stats.ContainsKey(g.Id))
+                .Select(g => new AttributedGoal(g.Id, g.Name, g.Status, g.TargetRate, stats[g.Id].Completions, stats[g.Id].Conversions, stats[g.Id].CompletionRate))
+                .ToList();
+            result.Add(new CampaignListItem(campaign, sizes.GetValueOrDefault(campaign.Id), attributed, period.From, period.To));
         }
         return result;
     }

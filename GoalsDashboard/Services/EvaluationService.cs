@@ -136,33 +136,30 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
     }
 
     /// <summary>
-    /// How many profiles a draft would have completed in the period (without saving anything), and the
-    /// period's active profiles: the wizard's live preview.
+    /// The completions a draft would have had in [startMs, endMs) (each profile's first, as for a saved goal), without
+    /// saving anything: the wizard's live preview. A draft is no stored goal, so its history is evaluated here; its
+    /// figures are then computed like any goal's (AnalyticsService.PreviewAsync).
     /// </summary>
-    public async Task<(int Completions, int ActiveProfiles)> PreviewAsync(GoalDraft normalized, Analytics.Period period, CancellationToken ct = default)
+    public async Task<List<CompletionFact>> PreviewCompletionsAsync(GoalDraft normalized, long startMs, long endMs, CancellationToken ct = default)
     {
         var spec = new GoalSpec(Guid.Empty, normalized.Type, normalized.Groups, normalized.Window, normalized.Sites, normalized.Currency, normalized.DefaultValue);
         if (spec.Groups.Count == 0)
         {
-            return (0, 0);
+            return [];
         }
-        var shares = await ScanAllAsync(HasFilters(spec), () => new int[2], (counts, stored) =>
+        var shares = await ScanAllAsync(HasFilters(spec), () => new List<CompletionFact>(), (found, stored) =>
         {
             if (stored.Unreadable is not null)
             {
                 return; // set aside by live evaluation; a preview is an estimate
             }
-            if (stored.History.Events.Any(e => e.Timestamp >= period.Start && e.Timestamp < period.End))
+            if (GoalEvaluator.Evaluate(spec, stored.History).Completion is { } completion
+                && completion.CompletedAt.ToUnixTimeMilliseconds() is var at && at >= startMs && at < endMs)
             {
-                counts[1]++;
-            }
-            var completion = GoalEvaluator.Evaluate(spec, stored.History).Completion;
-            if (completion is not null && completion.CompletedAt >= period.Start && completion.CompletedAt < period.End)
-            {
-                counts[0]++;
+                found.Add(new CompletionFact(stored.History.ProfileId, at, null, null, null, null));
             }
         }, ct);
-        return (shares.Sum(c => c[0]), shares.Sum(c => c[1]));
+        return shares.SelectMany(s => s).ToList();
     }
 
     /// <summary>

@@ -5,34 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GoalsDashboard.Services;
 
-/// <summary>One row of the goals list.</summary>
-public sealed record GoalListItem(
-    Guid Id,
-    string Name,
-    GoalType Type,
-    GoalStatus Status,
-    string Summary,
-    IReadOnlyList<string> Campaigns,
-    DateTimeOffset CreatedAt,
-    string CreatedBy,
-    DateTimeOffset UpdatedAt,
-    string UpdatedBy,
-    bool IsEvaluating,
-    int Completions,
-    int Conversions,
-    double CompletionRate,
-    double? TargetRate,
-    IReadOnlyList<int> DailyCompletions)
-{
-    /// <summary>On track when the period's rate reaches the target; null without a target.</summary>
-    public bool? OnTrack => TargetRate is { } target ? CompletionRate >= target : null;
-}
-
-/// <summary>A goal as pickers list it.</summary>
-public sealed record GoalName(Guid Id, string Name, GoalStatus Status);
-
 /// <summary>The goal use cases shared by the dashboard and the API.</summary>
-public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, BackfillQueue backfill, Workspace workspace,
+public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConfiguration configuration, TimeProvider clock, BackfillQueue backfill,
     AnalyticsService analytics)
 {
     public int MaxActiveGoals => configuration.GetValue("Goals:MaxActive", 100);
@@ -51,19 +25,17 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var goals = await db.Goals.AsNoTracking().Include(g => g.CampaignLinks).OrderBy(g => g.CreatedAt).ToListAsync(ct);
         var campaignKeys = await db.Campaigns.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Key, ct);
-        var period = Period.LastDays(30, clock.GetUtcNow(), workspace.TimeZone);
-        var summaries = await GoalSummaries.LoadAsync(db, period, ct);
-        // The same active profiles a goal's page shows for these 30 days, shared with it.
-        var active = await analytics.ActiveProfilesAsync(period.From, period.To, ct);
-        var empty = new GoalSummary(0, 0, new int[period.Days]);
+        // The figures a goal's page opens on (the last 30 days), from the same query layer.
+        var today = analytics.Today;
+        var figures = (await analytics.CompareAsync(goals.Select(g => g.Id).ToList(), new AnalyticsQuery(today.AddDays(-29), today), ct)).ToDictionary(f => f.GoalId);
         return goals.Select(g =>
             {
-                var summary = summaries.GetValueOrDefault(g.Id, empty);
+                var stats = figures[g.Id];
                 return new GoalListItem(
                     g.Id, g.Name, g.Type, g.Status, GoalSentence.Describe(g.Type, g.Groups, g.Window, g.Sites),
                     g.CampaignLinks.Select(l => campaignKeys.GetValueOrDefault(l.CampaignId, "?")).Order(StringComparer.Ordinal).ToList(),
                     g.CreatedAt, g.CreatedBy, g.UpdatedAt, g.UpdatedBy, g.IsEvaluating,
-                    summary.Completions, summary.Conversions, Rates.Of(summary.Completions, active), g.TargetRate, summary.DailyCompletions);
+                    stats.Completions, stats.Conversions, stats.CompletionRate, g.TargetRate, stats.Trend.Select(t => t.Completions).ToList());
             })
             .ToList();
     }

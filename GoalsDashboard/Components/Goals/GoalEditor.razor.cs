@@ -24,9 +24,7 @@ public partial class GoalEditor
     private List<string> _warnings = [];
 
     [Inject] private GoalService Goals { get; set; } = default!;
-    [Inject] private EvaluationService Evaluation { get; set; } = default!;
-    [Inject] private Workspace Workspace { get; set; } = default!;
-    [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private AnalyticsService Analytics { get; set; } = default!;
 
     /// <summary>The goal being created or edited; changed in place.</summary>
     [Parameter, EditorRequired] public GoalEditModel Model { get; set; } = default!;
@@ -168,8 +166,8 @@ public partial class GoalEditor
         _preview = null;
         await InvokeAsync(StateHasChanged);
         var draft = GoalRules.Normalize(Model.ToDraft());
-        var period = Period.LastDays(30, Clock.GetUtcNow(), Workspace.TimeZone);
-        _preview = await Task.Run(() => Evaluation.PreviewAsync(draft, period));
+        var stats = await Task.Run(() => Analytics.PreviewAsync(draft));
+        _preview = (stats.Completions, stats.Denominator);
         _warnings = (await Goals.PitfallsAsync(draft, _preview.Value, GoalId)).ToList();
         _previewing = false;
         await InvokeAsync(StateHasChanged);

@@ -1,0 +1,6 @@
+using GoalsDashboard.Domain;
+
+namespace GoalsDashboard.Services;
+
+/// <summary>A goal as pickers list it.</summary>
+public sealed record GoalName(Guid Id, string Name, GoalStatus Status);
