@@ -6,17 +6,12 @@ using Microsoft.AspNetCore.Components;
 namespace GoalsDashboard.Components.Analytics;
 
 /// <summary>
-/// What every analytics page shares: its view (period, interval, filters) read from the address and
-/// written back to it, and a live refresh that coalesces new results into at most one reload every
-/// two seconds, so that a busy ingestion does not re-run every query of every open page per event.
+/// What every analytics page shares: its view (period, interval, filters) read from the address and written back
+/// to it, loading with a fallback when a filter names something gone, and a <see cref="LiveRefresh"/>.
 /// </summary>
 public abstract class AnalyticsPage : ComponentBase, IDisposable
 {
-    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
-
-    private Timer? _timer;
-    private int _dataChanged;
-    private DateTimeOffset _loadedAt;
+    private LiveRefresh? _live;
 
     [Inject] protected AnalyticsService Analytics { get; set; } = default!;
     [Inject] protected NavigationManager Navigation { get; set; } = default!;
@@ -40,14 +35,14 @@ public abstract class AnalyticsPage : ComponentBase, IDisposable
     protected bool Loading { get; private set; }
 
     /// <summary>
-    /// Loads the page's figures with the progress bar on. A filter the data no longer has (a deleted
-    /// segment in an old link, say) is named in <see cref="Problem"/> with <paramref name="fallback"/>,
-    /// and the figures load again without filters: <paramref name="load"/> reads <see cref="View"/> when it runs.
+    /// Loads the page's figures with the progress bar on. A filter the data no longer has (a deleted segment in an
+    /// old link, say) is named in <see cref="Problem"/> with <paramref name="fallback"/>, and the figures load again
+    /// without filters: <paramref name="load"/> reads <see cref="View"/> when it runs.
     /// </summary>
     protected async Task LoadFiguresAsync(Func<Task> load, string fallback)
     {
         Loading = true;
-        MarkLoaded();
+        _live?.MarkLoaded();
         try
         {
             try
@@ -81,51 +76,28 @@ public abstract class AnalyticsPage : ComponentBase, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Starts listening for new results; <see cref="RefreshAsync"/> runs when some arrived.</summary>
-    protected void StartLiveRefresh(TimeSpan tick)
-    {
-        if (_timer is not null)
-        {
-            return;
-        }
-        Analytics.DataChanged += OnDataChanged;
-        _timer = new Timer(_ => InvokeAsync(TickAsync), null, tick, tick);
-    }
+    /// <summary>Starts the live refresh: <see cref="RefreshAsync"/> runs after new changes (at most every two seconds).</summary>
+    protected void StartLiveRefresh(TimeSpan tick) =>
+        _live ??= new LiveRefresh(Analytics, Clock, tick,
+            () => InvokeAsync(async () =>
+            {
+                await RefreshAsync();
+                StateHasChanged();
+            }),
+            () => InvokeAsync(OnTickAsync), OnChanges);
 
-    /// <summary>Call when the page's figures were (re)loaded.</summary>
-    protected void MarkLoaded() => _loadedAt = Clock.GetUtcNow();
-
-    /// <summary>Reloads the figures after new results.</summary>
+    /// <summary>Reloads the figures after new changes.</summary>
     protected abstract Task RefreshAsync();
 
-    /// <summary>Runs on every tick of the live timer (progress bars, say).</summary>
+    /// <summary>Runs on every tick of the live refresh (progress bars, say).</summary>
     protected virtual Task OnTickAsync() => Task.CompletedTask;
 
-    private async Task TickAsync()
-    {
-        await OnTickAsync();
-        if (Clock.GetUtcNow() - _loadedAt >= RefreshEvery && Interlocked.Exchange(ref _dataChanged, 0) == 1)
-        {
-            await RefreshAsync();
-            StateHasChanged();
-        }
-    }
-
-    private void OnDataChanged(IReadOnlyList<Change> changes)
-    {
-        OnChanges(changes);
-        Interlocked.Exchange(ref _dataChanged, 1);
-    }
-
-    /// <summary>Hears every applied change (on a background thread), before the next refresh.</summary>
-    protected virtual void OnChanges(IReadOnlyList<Change> changes)
-    {
-    }
+    /// <summary>Hears every applied change (on a background thread); whether it calls for a reload.</summary>
+    protected virtual bool OnChanges(IReadOnlyList<Change> changes) => true;
 
     public virtual void Dispose()
     {
-        Analytics.DataChanged -= OnDataChanged;
-        _timer?.Dispose();
+        _live?.Dispose();
         GC.SuppressFinalize(this);
     }
 }
