@@ -15,7 +15,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
     public async Task<IReadOnlyList<GoalName>> NamesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var goals = await db.Goals.AsNoTracking().Select(g => new GoalName(g.Id, g.Name, g.Status)).ToListAsync(ct);
+        var goals = await db.Goals.AsNoTracking().Select(g => new GoalName(g.Id, g.Name, g.Status, g.TargetRate)).ToListAsync(ct);
         return goals.OrderBy(g => g.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
 
