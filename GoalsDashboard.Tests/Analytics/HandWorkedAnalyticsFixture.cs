@@ -14,7 +14,7 @@ namespace GoalsDashboard.Tests.Analytics;
 /// </summary>
 public sealed class HandWorkedAnalyticsFixture : IAsyncLifetime
 {
-    public GoalsAppFactory Factory { get; } = new(settings: new Dictionary<string, string> { ["Workspace:TimeZone"] = "Europe/Berlin" });
+    public GoalsAppFactory Factory { get; } = new(settings: new Dictionary<string, string> { ["Workspace:TimeZone"] = "Europe/Berlin" }) { Clock = new FixedClock() };
 
     public Guid Signup { get; private set; }
     public Guid Purchase { get; private set; }

@@ -92,12 +92,7 @@ public class CrashRecoveryTests
             Assert.Equal(stored.Count, acked.Sum(b => b.Length) + unacked.Where(b => stored.Contains(b[0])).Sum(b => b.Length));
 
             // Profiles marked pending before the kill are evaluated after the restart.
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (await factory.QueryAsync(db => db.PendingEvaluations.CountAsync()) > 0 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-            Assert.Equal(0, await factory.QueryAsync(db => db.PendingEvaluations.CountAsync()));
+            await HttpJson.EventuallyAsync(() => factory.QueryAsync(db => db.PendingEvaluations.CountAsync()), n => n == 0, "all evaluated", timeoutMs: 60_000);
             app.Kill();
 
             await AssertCompletionsEqualRecomputationAsync(factory);

@@ -3,6 +3,7 @@ using System.Text;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GoalsDashboard.Tests.Api;
 
@@ -95,7 +96,7 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
     public async Task TimestampMoreThanAnHourAhead_Is422_OffsetsAreStoredAsUtc()
     {
         using var client = Factory.ApiClient();
-        var future = DateTimeOffset.UtcNow.AddHours(2).ToString("O");
+        var future = Factory.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddHours(2).ToString("O");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostJsonAsync("/api/v1/events", $$"""{"profile_id":"p","name":"a","timestamp":"{{future}}"}""")).StatusCode);
 
         var id = HttpJson.Unique("tz");

@@ -10,7 +10,7 @@ namespace GoalsDashboard.Tests.Settings;
 /// <summary>Settings → Sites and time zone: the chosen zone moves every analytics day boundary; site labels show in analytics.</summary>
 public sealed class WorkspaceSettingsTests : IAsyncLifetime
 {
-    private readonly GoalsAppFactory _factory = new();
+    private readonly GoalsAppFactory _factory = new() { Clock = new FixedClock() };
     private Guid _goal;
 
     private WorkspaceSettingsService Settings => _factory.Services.GetRequiredService<WorkspaceSettingsService>();

@@ -185,7 +185,7 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
 /// <summary>An empty app (no demo data) shared by the tests of a class.</summary>
 public sealed class EmptyAppFixture : IAsyncLifetime
 {
-    public GoalsAppFactory Factory { get; } = new(seedDemo: false);
+    public GoalsAppFactory Factory { get; } = new(seedDemo: false) { Clock = new FixedClock() };
 
     public Task InitializeAsync()
     {

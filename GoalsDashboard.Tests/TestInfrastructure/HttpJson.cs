@@ -63,17 +63,7 @@ public static class HttpJson
         _ => value.ToString() ?? "",
     };
 
-    public static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> until, int timeoutMs = 10_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (true)
-        {
-            var value = await read();
-            if (until(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>Reads until <paramref name="until"/> holds; fails the test with the last value read when it does not in time.</summary>
+    public static Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> until, int timeoutMs = 10_000) =>
+        EventuallyAsync(read, until, "there", timeoutMs);
 }
