@@ -33,7 +33,8 @@ try
     _ = app.Services.GetRequiredService<Workspace>(); // validates Workspace:TimeZone now, not at the first page
     await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync();
 }
-catch (Exception ex) when (ex is StartupConfigurationException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+catch (Exception ex) when (ex is StartupConfigurationException or System.Data.Common.DbException or IOException or UnauthorizedAccessException
+    or InvalidOperationException { InnerException: System.Data.Common.DbException })
 {
     var message = ex is StartupConfigurationException
         ? ex.Message

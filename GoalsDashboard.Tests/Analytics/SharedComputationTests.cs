@@ -1,5 +1,5 @@
 using GoalsDashboard.Data;
-using GoalsDashboard.Data.Sqlite;
+using GoalsDashboard.Data.Sql;
 using GoalsDashboard.Services;
 using GoalsDashboard.Tests.TestInfrastructure;
 using Microsoft.AspNetCore.TestHost;
@@ -23,7 +23,7 @@ public sealed class SharedComputationTests : IAsyncLifetime
         await client.PostOkAsync("/api/v1/campaigns", """{"name":"Shared","key":"shared","channel":"email"}""");
         await client.PostOkAsync("/api/v1/events", """{"profile_id":"s1","name":"visit","campaign":"shared"}""");
         _gated = new WebApplicationFactoryOf(_factory.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
-            services.AddSingleton<IAnalyticsStore>(sp => new GatedStore(new SqliteAnalyticsStore(sp.GetRequiredService<IDbContextFactory<AppDbContext>>()), this)))));
+            services.AddSingleton<IAnalyticsStore>(sp => new GatedStore(ActivatorUtilities.CreateInstance<SqlAnalyticsStore>(sp), this)))));
     }
 
     public async Task DisposeAsync()

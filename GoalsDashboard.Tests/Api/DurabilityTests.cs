@@ -9,6 +9,7 @@ namespace GoalsDashboard.Tests.Api;
 /// A 2xx means the data is in the database the app serves, and <c>/health</c> checks what writes need
 /// (docs/api.md, "Durability"): with the file deleted or unwritable, writes answer 503 and health says so.
 /// </summary>
+[Trait("Provider", "SqliteOnly")]
 public class DurabilityTests : IAsyncLifetime
 {
     private readonly GoalsAppFactory _factory = new();

@@ -72,7 +72,8 @@ public class StartupTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "goalsdashboard-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        await using var app = await AppProcess.StartAsync(Path.Combine(folder, "goals.db"), "readme-token", asTheReadmeDoes: true);
+        await using var database = TestDatabase.Create(folder);
+        await using var app = await AppProcess.StartAsync(database, "readme-token", asTheReadmeDoes: true);
         Assert.Contains("Hosting environment: Production", app.Output);
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
         var login = await http.GetStringAsync("/Account/Login");
@@ -139,6 +140,7 @@ public class StartupTests
     }
 
     [Fact]
+    [Trait("Provider", "SqliteOnly")]
     public async Task UnwritableDatabasePath_StopsStartup_WithOneLineNamingTheSetting()
     {
         var (exitCode, output) = await RunAppAsync("--ConnectionStrings:Default=Data Source=/proc/goalsdashboard/nope.db");
@@ -147,6 +149,7 @@ public class StartupTests
     }
 
     [Fact]
+    [Trait("Provider", "SqliteOnly")]
     public async Task MalformedConnectionString_StopsStartup_NamingTheSetting()
     {
         var (exitCode, output) = await RunAppAsync("--ConnectionStrings:Default=Nonsense Key=1");

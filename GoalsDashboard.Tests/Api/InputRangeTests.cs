@@ -74,7 +74,9 @@ public class InputRangeTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFi
             $$"""{"profile_id":"{{profile}}","name":"purchase","revenue":{"amount":0,"currency":"EUR"},"timestamp":"2026-03-01T10:00+02:00"}""")).StatusCode);
     }
 
+    // SQLite's real numbers can hold what no decimal can; PostgreSQL's columns were only ever written range-checked.
     [Fact]
+    [Trait("Provider", "SqliteOnly")]
     public async Task ValuesStoredOutOfRange_ReadWithout500()
     {
         // Rows as an older build could store them: a default value and conversion values beyond any decimal.
@@ -130,6 +132,19 @@ public class InputRangeTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFi
         using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = HttpJson.Json(body) });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Unicode", (string?)(await response.JsonAsync())["detail"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(WriteEndpoints))]
+    public async Task NulCharacter_Is400_OnEveryWriteEndpoint_AndNothingIsStored(string method, string url)
+    {
+        using var client = Factory.ApiClient();
+        var name = HttpJson.Unique("nul");
+        var body = $$"""{"name":"{{name}}\u0000","profile_id":"{{name}}","goal":"g","key":"k","channel":"c","properties":{"k\u0000":"v"},"conditions":[],"steps":[]}""";
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = HttpJson.Json(body) });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("NUL", (string?)(await response.JsonAsync())["detail"]);
+        Assert.False(await Factory.QueryAsync(db => db.Profiles.AnyAsync(p => p.ExternalId.StartsWith(name))));
     }
 
     [Fact]

@@ -59,9 +59,11 @@ public class GoalEditorTests(EmptyAppFixture app) : MudComponentTest, IClassFixt
         model.Groups[0].Conditions[0].EventName = "trial_started";
         var editor = RenderEditor(model);
 
-        for (var i = 0; i < 4; i++)
+        // Each step as a user goes through them: a step that checks with the store is shown before the next click.
+        foreach (var step in new[] { "Conditions", "Window & sites", "Value, target & campaigns", "Review & save" })
         {
             editor.Find("[data-testid=wizard-next]").Click();
+            editor.WaitForAssertion(() => Assert.Equal(step, ActiveStepTitle(editor)));
         }
 
         editor.WaitForAssertion(() => Assert.Equal("Completed when they trigger “trial_started”.", editor.Find("[data-testid=review-sentence]").TextContent));

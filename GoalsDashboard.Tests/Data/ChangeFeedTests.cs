@@ -80,7 +80,7 @@ public sealed class ChangeFeedTests : IAsyncLifetime
     }
 
     private Task InsertAsync(long seq) => _factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
-        "INSERT INTO changes (Seq, At, Kind, Payload) VALUES ({0}, {1}, {2}, {3})", seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (int)ChangeKind.Properties, "{}"));
+        "INSERT INTO changes (\"Seq\", \"At\", \"Kind\", \"Payload\") VALUES ({0}, {1}, {2}, {3})", seq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (int)ChangeKind.Properties, "{}"));
 
     private sealed class Recorder : IChangeHandler
     {

@@ -45,7 +45,7 @@ public class FailureIsolationTests : IAsyncLifetime
         _factory.QueryAsync(db => db.Completions.AnyAsync(c => c.GoalId == goal && db.Profiles.Any(p => p.Id == c.ProfileId && p.ExternalId == profile)));
 
     private Task PoisonAsync(string profile) => _factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
-        "UPDATE events SET PropertiesJson = {0} WHERE ProfileId = (SELECT Id FROM profiles WHERE ExternalId = {1})", "{not json", profile));
+        "UPDATE events SET \"PropertiesJson\" = {0} WHERE \"ProfileId\" = (SELECT \"Id\" FROM profiles WHERE \"ExternalId\" = {1})", "{not json", profile));
 
     private async Task<IReadOnlyList<SetAsideProfile>> SetAsideAsync() =>
         (await _factory.Services.GetRequiredService<EvaluationProblems>().ListAsync()).Profiles;
@@ -83,7 +83,7 @@ public class FailureIsolationTests : IAsyncLifetime
 
         // Once the row is mended, a retry from Settings evaluates it and it is no longer set aside.
         await _factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
-            "UPDATE events SET PropertiesJson = {0} WHERE ProfileId = (SELECT Id FROM profiles WHERE ExternalId = 'poison-p')", """{"plan":"pro"}"""));
+            "UPDATE events SET \"PropertiesJson\" = {0} WHERE \"ProfileId\" = (SELECT \"Id\" FROM profiles WHERE \"ExternalId\" = 'poison-p')", """{"plan":"pro"}"""));
         await _factory.Services.GetRequiredService<EvaluationProblems>().RetryNowAsync(poisoned.ProfileId);
         await HttpJson.EventuallyAsync(() => CompletedAsync(goal, "poison-p"), done => done, "poison-p completed after the retry");
         await HttpJson.EventuallyAsync(SetAsideAsync, list => list.Count == 0, "nothing set aside");

@@ -26,7 +26,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// Starts the built app. <paramref name="asTheReadmeDoes"/>: through <c>dotnet run --project GoalsDashboard</c>
     /// (its launch profile, its environment), as the README's run command does, rather than the dll alone.
     /// </summary>
-    public static async Task<AppProcess> StartAsync(string databasePath, string apiToken, bool asTheReadmeDoes = false)
+    public static async Task<AppProcess> StartAsync(TestDatabase database, string apiToken, bool asTheReadmeDoes = false)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -50,7 +50,10 @@ public sealed class AppProcess : IAsyncDisposable
             start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GoalsDashboard.dll"));
         }
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
-        start.Environment["ConnectionStrings__Default"] = $"Data Source={databasePath}";
+        foreach (var (key, value) in database.Settings)
+        {
+            start.Environment[key.Replace(":", "__")] = value;
+        }
         start.Environment["Demo__Seed"] = "false";
         start.Environment["Bootstrap__ApiToken"] = apiToken;
         start.Environment["Bootstrap__AdminEmail"] = GoalsAppFactory.AdminEmail;

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace GoalsDashboard.Tests.TestInfrastructure;
 
 /// <summary>
-/// The real app on a fresh SQLite file of its own. Settings go in through <c>UseSetting</c> so that
+/// The real app on a fresh database of its own (<see cref="TestDatabase"/>: a SQLite file, or a PostgreSQL database when the run tests that). Settings go in through <c>UseSetting</c> so that
 /// they are visible while Program.cs builds the host.
 /// </summary>
 public class GoalsAppFactory : WebApplicationFactory<Program>
@@ -27,9 +27,11 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string> _settings = new();
 
-    public GoalsAppFactory(bool seedDemo = false, bool realServer = false, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="database">A database the test made and keeps (to open it again after the app is gone); by default the factory makes its own.</param>
+    public GoalsAppFactory(bool seedDemo = false, bool realServer = false, IReadOnlyDictionary<string, string>? settings = null, TestDatabase? database = null)
     {
         SeedDemo = seedDemo;
+        (_database, _ownsDatabase) = (database, database is null);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             _settings[key] = value;
@@ -48,13 +50,22 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
     /// <summary>A logger provider added to the app's, for tests that check what is logged.</summary>
     public Microsoft.Extensions.Logging.ILoggerProvider? Logging { get; set; }
 
-    public string DatabasePath => Path.Combine(_folder, "goals.db");
+    private TestDatabase? _database;
+    private readonly bool _ownsDatabase;
+
+    /// <summary>The app's database, made when the app is first built.</summary>
+    public TestDatabase Database => _database ??= TestDatabase.Create(Directory.CreateDirectory(_folder).FullName);
+
+    /// <summary>The SQLite file, for the tests of what happens to it (they run on SQLite only).</summary>
+    public string DatabasePath => Database.SqlitePath ?? throw new InvalidOperationException("This test is about the SQLite file; it runs on SQLite only.");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        Directory.CreateDirectory(_folder);
         builder.UseEnvironment("Production"); // as the README runs it
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.UseSetting("Demo:Seed", SeedDemo ? "true" : "false");
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
@@ -171,6 +182,10 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_database is not null && _ownsDatabase)
+        {
+            await _database.DisposeAsync();
+        }
         try
         {
             Directory.Delete(_folder, recursive: true);

@@ -34,7 +34,8 @@ public static class ApiProblems
 
     /// <summary>
     /// Reads the body as JSON: 415 unless it is declared JSON, 400 for malformed JSON or a string that is not
-    /// valid Unicode (a lone surrogate, which no store can keep), 413 past <paramref name="maxBytes"/>.
+    /// valid Unicode (a lone surrogate) or holds a NUL character (\u0000): no store can keep either
+    /// (docs/api.md, "Text"); 413 past <paramref name="maxBytes"/>.
     /// </summary>
     public static async Task<(JsonElement Body, IResult? Error)> ReadJsonAsync(HttpRequest request, long maxBytes)
     {
@@ -57,6 +58,10 @@ public static class ApiProblems
             if (InvalidText(document.RootElement, "") is { } field)
             {
                 return (default, BadRequest($"The text at {(field.Length == 0 ? "the top" : field)} is not valid Unicode (it holds a lone surrogate such as \\ud800)."));
+            }
+            if (NulText(document.RootElement, "") is { } nul)
+            {
+                return (default, BadRequest($"The text at {(nul.Length == 0 ? "the top" : nul)} holds a NUL character (\\u0000), which text cannot hold here; leave it out."));
             }
             return (document.RootElement.Clone(), null);
         }
@@ -96,6 +101,42 @@ public static class ApiProblems
                     }
                     var name = property.Name;
                     if (InvalidText(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The path of the first string or property name holding U+0000, or null (the body is valid Unicode by now).</summary>
+    private static string? NulText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return element.GetString()!.Contains('\0') ? path : null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (NulText(item, $"{path}[{i++}]") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = property.Name;
+                    if (name.Contains('\0'))
+                    {
+                        return path.Length == 0 ? "a property name" : $"a property name in {path}";
+                    }
+                    if (NulText(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } bad)
                     {
                         return bad;
                     }

@@ -7,8 +7,23 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace GoalsDashboard.Data;
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The product's tables and Identity's. This model is SQLite's (its migrations are in Data/Migrations);
+/// PostgreSQL's derives from it (<see cref="Postgres.PostgresDbContext"/>, docs/decisions/ADR-004-postgresql.md).
+/// </summary>
+public class AppDbContext : IdentityDbContext<ApplicationUser>
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's own context (its own migrations).</summary>
+    protected AppDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Profile> Profiles => Set<Profile>();
     public DbSet<ProfileProperty> ProfileProperties => Set<ProfileProperty>();
     public DbSet<PropertyChange> PropertyChanges => Set<PropertyChange>();
@@ -34,7 +49,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         // provider, which the analytics range scans and the raw-SQL ingestion path rely on.
         builder.Properties<DateTimeOffset>().HaveConversion<UnixMillisConverter>();
         builder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisConverter>();
-        // SQLite has no decimal type; money is summed in SQL, so it is stored as a real number.
+        ConfigureMoney(builder);
+    }
+
+    /// <summary>SQLite has no decimal type: money is stored as a real number.</summary>
+    protected virtual void ConfigureMoney(ModelConfigurationBuilder builder)
+    {
         builder.Properties<decimal>().HaveConversion<StoredMoneyConverter>();
         builder.Properties<decimal?>().HaveConversion<StoredMoneyConverter>();
     }
@@ -193,7 +213,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         });
     }
 
-    private static void Json<T>(PropertyBuilder<T> property)
+    protected static void Json<T>(PropertyBuilder<T> property)
     {
         property.HasConversion(JsonColumn.Converter<T>(), JsonColumn.Comparer<T>());
     }

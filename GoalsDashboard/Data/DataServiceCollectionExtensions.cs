@@ -1,4 +1,6 @@
 using GoalsDashboard.Data.Changes;
+using GoalsDashboard.Data.Postgres;
+using GoalsDashboard.Data.Sql;
 using GoalsDashboard.Data.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -9,24 +11,27 @@ public static class DataServiceCollectionExtensions
 {
     public const string ConnectionStringKey = "ConnectionStrings:Default";
 
-    /// <summary>Registers the database: one context per operation through the factory, and the provider's stores.</summary>
+    /// <summary>
+    /// Registers the database: one context per operation through the factory, and the provider's stores.
+    /// Everything provider-specific is chosen here, by <c>Database:Provider</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddGoalsData(this IHostApplicationBuilder builder)
     {
         var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
-        if (!string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        var connectionString = builder.Configuration.GetConnectionString("Default");
+        if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            throw new StartupConfigurationException($"Database:Provider \"{provider}\" is not supported by this build; use \"Sqlite\".");
+            SqliteStorage.Add(builder.Services, connectionString, builder.Environment.ContentRootPath);
         }
-        var connectionString = ResolveSqliteConnectionString(builder.Configuration.GetConnectionString("Default"), builder.Environment.ContentRootPath);
-        var file = new SqliteDatabaseFile(connectionString);
-        builder.Services.AddSingleton(file);
-        builder.Services.AddSingleton<IDatabaseHealth>(file);
-        builder.Services.AddDbContextFactory<AppDbContext>((services, options) => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60))
-            .AddInterceptors(new SqlitePragmas(), new SqliteDurability(file), services.GetRequiredService<ChangeLogInterceptor>()));
-        builder.Services.AddSingleton<IEventStore, SqliteEventStore>();
-        builder.Services.AddSingleton<IResultStore, SqliteResultStore>();
-        builder.Services.AddSingleton<IEvaluationQueue, SqliteEvaluationQueue>();
-        builder.Services.AddSingleton<IAnalyticsStore, SqliteAnalyticsStore>();
+        else if (string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase) || string.Equals(provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase))
+        {
+            PostgresStorage.Add(builder.Services, connectionString);
+        }
+        else
+        {
+            throw new StartupConfigurationException($"Database:Provider \"{provider}\" is not supported; use \"Sqlite\" or \"Postgres\".");
+        }
+        builder.Services.AddSingleton<IAnalyticsStore, SqlAnalyticsStore>();
         AddChangeFeed(builder.Services);
         return builder;
     }

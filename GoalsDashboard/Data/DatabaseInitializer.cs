@@ -3,12 +3,11 @@ using GoalsDashboard.Analytics;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Services;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace GoalsDashboard.Data;
 
-/// <summary>Runs once at start: migrations, SQLite tuning, roles, the bootstrap admin and token, demo data.</summary>
+/// <summary>Runs once at start: migrations (with the provider's own set-up), roles, the bootstrap admin and token, demo data.</summary>
 public sealed class DatabaseInitializer(
     IDbContextFactory<AppDbContext> dbFactory,
     IServiceProvider services,
@@ -22,30 +21,7 @@ public sealed class DatabaseInitializer(
     {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var connection = db.Database.GetDbConnection();
-            if (connection is SqliteConnection sqlite)
-            {
-                var csb = new SqliteConnectionStringBuilder(sqlite.ConnectionString);
-                var folder = Path.GetDirectoryName(csb.DataSource);
-                if (!string.IsNullOrEmpty(folder))
-                {
-                    Directory.CreateDirectory(folder);
-                }
-                if (csb.Mode == SqliteOpenMode.ReadWrite && !File.Exists(csb.DataSource))
-                {
-                    // The app's connections never create the file (see SqliteDatabaseFile); this is where it is made.
-                    csb.Mode = SqliteOpenMode.ReadWriteCreate;
-                    csb.Pooling = false;
-                    await using var create = new SqliteConnection(csb.ToString());
-                    await create.OpenAsync(ct);
-                }
-            }
-            await db.Database.MigrateAsync(ct);
-            if (db.Database.IsSqlite())
-            {
-                // WAL lets the dashboard read while ingestion writes; the setting is stored in the file.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-            }
+            await services.GetRequiredService<Sql.ISqlDialect>().MigrateAsync(db, ct);
         }
 
         // Follow the change log from here: what is in memory from now on is read from the database after this point.

@@ -50,6 +50,11 @@ public static class AudienceCsv
                 {
                     error = $"The profile id is {id.Length} characters; the limit is {Domain.Profile.MaxExternalIdLength}.";
                 }
+                else if (id.Any(char.IsControl))
+                {
+                    // A binary file read as text, most likely; a NUL could not even be stored.
+                    error = "The profile id holds control characters (such as NUL); is this the right file?";
+                }
                 if (enteredText.Length > 0)
                 {
                     if (DateTimeOffset.TryParse(enteredText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))

@@ -20,12 +20,6 @@ internal static class SqliteValues
 {
     /// <summary>EF Core's SQLite provider stores Guids as upper-case text.</summary>
     public static string GoalKey(Guid goalId) => goalId.ToString().ToUpperInvariant();
-
-    public static string? StringOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    public static long? LongOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
-    public static double? DoubleOrNull(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 }
 
 /// <summary>

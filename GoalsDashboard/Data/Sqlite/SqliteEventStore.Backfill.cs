@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using GoalsDashboard.Data.Sql;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Evaluation;
 using Microsoft.Data.Sqlite;
@@ -35,9 +36,9 @@ internal sealed partial class SqliteEventStore
                 await reader.ReadAsync(ct);
                 (maxEventId, maxProfileId) = (reader.GetInt64(0), reader.GetInt64(1));
             }
-            changes = await ReadChangesAsync(connection, $"ProfileId <= {maxProfileId}", ct);
+            changes = await SqlHistories.ReadChangesAsync(connection, $"\"ProfileId\" <= {maxProfileId}", ct);
             var goals = string.Join(", ", goalIds.Select(g => $"'{SqliteValues.GoalKey(g)}'"));
-            recorded = await ReadRecordedAsync(connection, $"GoalId IN ({goals}) AND ProfileId <= {maxProfileId}", ct);
+            recorded = await SqlHistories.ReadRecordedAsync(connection, $"\"GoalId\" IN ({goals}) AND \"ProfileId\" <= {maxProfileId}", ct);
         }
 
         var instants = changes.SelectMany(p => p.Value.Select(c => (p.Key, c.Timestamp.ToUnixTimeMilliseconds()))).ToHashSet();
@@ -84,7 +85,7 @@ internal sealed partial class SqliteEventStore
                 if (own.Count > 0 || changes.ContainsKey(id) || recorded.ContainsKey(id))
                 {
                     yield return new StoredHistory(new ProfileHistory(id, own, changes.GetValueOrDefault(id) ?? []),
-                        recorded.GetValueOrDefault(id) ?? (IReadOnlyDictionary<Guid, List<RecordedConversion>>)EmptyRecorded, unreadable.GetValueOrDefault(id));
+                        recorded.GetValueOrDefault(id) ?? (IReadOnlyDictionary<Guid, List<RecordedConversion>>)SqlHistories.EmptyRecorded, unreadable.GetValueOrDefault(id));
                 }
             }
         }

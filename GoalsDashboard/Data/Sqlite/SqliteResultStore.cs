@@ -4,6 +4,7 @@ using GoalsDashboard.Evaluation;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using static GoalsDashboard.Data.StoredResults;
 
 namespace GoalsDashboard.Data.Sqlite;
 
@@ -17,12 +18,12 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
-        var fresh = results.ToDictionary(r => (Goal: SqliteValues.GoalKey(r.GoalId), r.ProfileId), r => StoredForm(r.Result));
+        var fresh = results.ToDictionary(r => (Goal: SqliteValues.GoalKey(r.GoalId), r.ProfileId), r => StoredResults.Of(r.Result));
         // Live evaluation re-evaluates every goal for each touched profile, and most results do not
         // change: only the pairs whose stored rows differ are rewritten (each write updates several indexes).
         var stored = await StoredResultsAsync(connection, tx, goalIds.Select(SqliteValues.GoalKey).ToHashSet(StringComparer.Ordinal), profileIds, ct);
         var changed = stored.Keys.Union(fresh.Keys)
-            .Where(pair => !Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair)))
+            .Where(pair => !StoredResults.Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair)))
             .ToList();
         if (changed.Count == 0)
         {
@@ -36,7 +37,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         await InsertAsync(connection, tx, changed.Where(fresh.ContainsKey).Select(pair => (pair.Goal, pair.ProfileId, Result: fresh[pair])).ToList(), ct);
 
         var goalOf = goalIds.ToDictionary(SqliteValues.GoalKey, StringComparer.Ordinal);
-        var replaced = changed.Select(pair => Change(goalOf[pair.Goal], pair.ProfileId, fresh.GetValueOrDefault(pair) ?? Nothing)).ToList();
+        var replaced = changed.Select(pair => StoredResults.Change(goalOf[pair.Goal], pair.ProfileId, fresh.GetValueOrDefault(pair) ?? StoredResults.Nothing)).ToList();
         var change = await SqliteChangeLog.AppendAsync(connection, tx,
             new Change(0, ChangeKind.Results) { Results = replaced, Goals = replaced.Select(r => r.GoalId).Distinct().ToList() },
             ChangePayload.Results(replaced), clock, ct);
@@ -61,7 +62,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
             delete.Parameters.AddWithValue("$v", version);
             await delete.ExecuteNonQueryAsync(ct);
         }
-        await InsertAsync(connection, tx, results.Select(r => (goal, r.ProfileId, StoredForm(r.Result))).ToList(), ct);
+        await InsertAsync(connection, tx, results.Select(r => (goal, r.ProfileId, StoredResults.Of(r.Result))).ToList(), ct);
         var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.GoalResults) { Goals = [goalId] },
             ChangePayload.Goals([goalId]), clock, ct);
         await transaction.CommitAsync(ct);
@@ -97,45 +98,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
             c => [c.Goal, c.ProfileId, c.Conversion.At, c.Conversion.Source, c.Conversion.EventId, c.Conversion.Channel, c.Conversion.Site, c.Conversion.Value], ct);
     }
 
-    private static ResultChange Change(Guid goalId, long profileId, StoredResult result) => new(goalId, profileId,
-        result.Completion is { } c ? new CompletionFact(profileId, c.At, c.Channel, c.Site, c.Value, null) : null,
-        result.Conversions.Select(c => new ConversionFact(profileId, c.At, c.Channel, c.Site, c.Value)).ToList());
-
     private static readonly string DerivedSources = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
-
-    private readonly record struct CompletionRow(long At, long? Trigger, string? Channel, string? Site, double? Value);
-
-    private readonly record struct ConversionRow(long At, int Source, long? EventId, string? Channel, string? Site, double? Value);
-
-    /// <summary>A goal's results for one profile as the tables hold them (event-derived conversions only; recorded ones are inputs).</summary>
-    private sealed record StoredResult(CompletionRow? Completion, List<ConversionRow> Conversions);
-
-    private static StoredResult StoredForm(EvaluationResult result) => new(
-        result.Completion is { } c ? new CompletionRow(c.CompletedAt.ToUnixTimeMilliseconds(), c.TriggerEventId, c.Channel, c.Site, c.Value is { } v ? (double)v : null) : null,
-        result.Conversions.Where(c => c.Source is ConversionSource.Event or ConversionSource.Completion)
-            .Select(c => new ConversionRow(c.Timestamp.ToUnixTimeMilliseconds(), (int)c.Source, c.EventId, c.Channel, c.Site, c.Value is { } v ? (double)v : null))
-            .ToList());
-
-    private static bool Same(StoredResult? stored, StoredResult? fresh)
-    {
-        var (a, b) = (stored ?? Nothing, fresh ?? Nothing);
-        if (a.Completion != b.Completion || a.Conversions.Count != b.Conversions.Count)
-        {
-            return false;
-        }
-        var counts = a.Conversions.CountBy(c => c).ToDictionary();
-        foreach (var conversion in b.Conversions)
-        {
-            if (counts.GetValueOrDefault(conversion) == 0)
-            {
-                return false;
-            }
-            counts[conversion]--;
-        }
-        return true;
-    }
-
-    private static readonly StoredResult Nothing = new(null, []);
 
     private static async Task<Dictionary<(string Goal, long ProfileId), StoredResult>> StoredResultsAsync(SqliteConnection connection, SqliteTransaction tx,
         HashSet<string> goals, IReadOnlyCollection<long> profileIds, CancellationToken ct)

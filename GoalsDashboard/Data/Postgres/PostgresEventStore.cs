@@ -1,0 +1,285 @@
+using System.Runtime.CompilerServices;
+using GoalsDashboard.Data.Changes;
+using GoalsDashboard.Data.Sql;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Evaluation;
+using GoalsDashboard.Ingestion;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GoalsDashboard.Data.Postgres;
+
+/// <summary>
+/// The PostgreSQL event store. A batch is copied in binary into a temporary table, then every table is written
+/// from it with one set-based statement each (docs/decisions/ADR-004-postgresql.md): profiles through
+/// profile_keys, duplicate event ids through event_keys, so that concurrent writers (several app instances)
+/// agree through the keys' uniqueness rather than a lock.
+/// </summary>
+internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock) : IEventStore
+{
+    private const string Staging = """
+        CREATE TEMP TABLE IF NOT EXISTS gd_incoming (
+            ord int NOT NULL, event_id text, external_id text NOT NULL, name text NOT NULL, ts bigint NOT NULL, site text, path text,
+            channel text, campaign text, props text, amount numeric, currency text, profile_id bigint, fresh boolean NOT NULL DEFAULT false
+        ) ON COMMIT DELETE ROWS
+        """;
+
+    public Task<IngestResult> IngestEventsAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default) =>
+        PostgresWrite.WithChangeAsync(dbFactory, feed, connection => IngestAsync(connection, events, receivedAt, ct), ct);
+
+    private async Task<(IngestResult, Change?)> IngestAsync(NpgsqlConnection connection, IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, Staging, ct);
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY gd_incoming (ord, event_id, external_id, name, ts, site, path, channel, campaign, props, amount, currency) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(e.EventId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.ProfileId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.Name, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.Timestamp.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(e.Site, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.Path, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.Channel, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.Campaign, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.PropertiesJson, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.RevenueAmount, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(e.RevenueCurrency, NpgsqlDbType.Text, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+
+        var profiles = await ResolveProfilesAsync(connection, events.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), receivedAt, ct);
+        await ExecuteAsync(connection, "UPDATE gd_incoming i SET profile_id = k.\"ProfileId\" FROM profile_keys k WHERE k.\"ExternalId\" = i.external_id", ct);
+        // The first stored event with an id wins: the first of the batch claims the id unless it is claimed already.
+        await ExecuteAsync(connection, """
+            WITH firsts AS (SELECT DISTINCT ON (event_id) ord, event_id, profile_id FROM gd_incoming WHERE event_id IS NOT NULL ORDER BY event_id, ord),
+                 claimed AS (INSERT INTO event_keys ("EventId", "ProfileId") SELECT event_id, profile_id FROM firsts ON CONFLICT DO NOTHING RETURNING "EventId")
+            UPDATE gd_incoming i SET fresh = true FROM firsts f JOIN claimed c ON c."EventId" = f.event_id WHERE i.ord = f.ord
+            """, ct);
+        await ExecuteAsync(connection, "UPDATE gd_incoming SET fresh = true WHERE event_id IS NULL", ct);
+        var ids = new List<long>(events.Count);
+        var fresh = new List<int>(events.Count);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO events ("ProfileId", "EventId", "Name", "Timestamp", "ReceivedAt", "Site", "Path", "Channel", "Campaign", "PropertiesJson", "RevenueAmount", "RevenueCurrency")
+            SELECT profile_id, event_id, name, ts, @received, site, path, channel, campaign, props, amount, currency FROM gd_incoming WHERE fresh ORDER BY ord
+            RETURNING "Id"
+            """, connection))
+        {
+            insert.Parameters.AddWithValue("received", receivedAt.ToUnixTimeMilliseconds());
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+        await using (var select = new NpgsqlCommand("SELECT ord FROM gd_incoming WHERE fresh ORDER BY ord", connection))
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                fresh.Add(reader.GetInt32(0));
+            }
+        }
+        // First seen: the earliest event, earliest stored on ties (so a later tie does not move it). Rows locked in id order first.
+        await ExecuteAsync(connection, """
+            SELECT 1 FROM profiles WHERE "Id" IN (SELECT profile_id FROM gd_incoming WHERE fresh) ORDER BY "Id" FOR NO KEY UPDATE;
+            UPDATE profiles p SET "FirstSeenAt" = f.ts, "FirstChannel" = f.channel, "FirstSite" = f.site
+            FROM (SELECT DISTINCT ON (profile_id) profile_id, ts, channel, site FROM gd_incoming WHERE fresh ORDER BY profile_id, ts, ord) f
+            WHERE p."Id" = f.profile_id AND (p."FirstSeenAt" IS NULL OR p."FirstSeenAt" > f.ts)
+            """, ct);
+        await ExecuteAsync(connection, """
+            INSERT INTO sites ("Key", "FirstSeenAt") SELECT site, min(ts) FROM gd_incoming WHERE fresh AND site IS NOT NULL GROUP BY site ORDER BY site
+            ON CONFLICT ("Key") DO UPDATE SET "FirstSeenAt" = LEAST(sites."FirstSeenAt", excluded."FirstSeenAt")
+            """, ct);
+        var carriesCampaigns = events.Any(e => e.Campaign is not null);
+        if (carriesCampaigns)
+        {
+            await ExecuteAsync(connection, """
+                INSERT INTO audience_entries ("CampaignId", "ProfileId", "FirstEventAt", "EnteredAt")
+                SELECT c."Id", i.profile_id, min(i.ts), min(i.ts) FROM gd_incoming i JOIN campaigns c ON c."Key" = i.campaign WHERE i.fresh
+                GROUP BY c."Id", i.profile_id ORDER BY c."Id", i.profile_id
+                ON CONFLICT ("CampaignId", "ProfileId") DO UPDATE SET
+                    "FirstEventAt" = LEAST(COALESCE(audience_entries."FirstEventAt", excluded."FirstEventAt"), excluded."FirstEventAt"),
+                    "EnteredAt" = LEAST(audience_entries."EnteredAt", excluded."FirstEventAt")
+                """, ct);
+        }
+        var touched = fresh.Select(i => profiles[events[i].ProfileId]).Distinct().ToList();
+        await PostgresEvaluationQueue.MarkAsync(connection, touched, ct);
+        Change? change = null;
+        if (ids.Count > 0)
+        {
+            var facts = fresh.Select(i => new ActivityFact(profiles[events[i].ProfileId], events[i].Timestamp.ToUnixTimeMilliseconds(), events[i].Site, events[i].Channel)).ToList();
+            change = await PostgresChangeLog.AppendAsync(connection, new Change(0, ChangeKind.Events) { Events = facts, CarriesCampaigns = carriesCampaigns },
+                ChangePayload.Events(Ranges(ids), carriesCampaigns), clock, ct);
+        }
+        return (new IngestResult(fresh.Count, events.Count - fresh.Count, touched), change);
+    }
+
+    /// <summary>Consecutive ids as ranges: one writer's ids are consecutive unless another took some in between.</summary>
+    private static List<(long From, long To)> Ranges(List<long> ids)
+    {
+        ids.Sort();
+        var ranges = new List<(long, long)>();
+        var (from, to) = (ids[0], ids[0]);
+        foreach (var id in ids.Skip(1))
+        {
+            if (id == to + 1)
+            {
+                to = id;
+            }
+            else
+            {
+                ranges.Add((from, to));
+                (from, to) = (id, id);
+            }
+        }
+        ranges.Add((from, to));
+        return ranges;
+    }
+
+    public Task<IReadOnlyList<long>> SetPropertiesAsync(IReadOnlyList<ProfilePropertyChanges> batch, CancellationToken ct = default) =>
+        PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
+    {
+        var profiles = await ResolveProfilesAsync(connection, batch.Select(b => b.ProfileId).Distinct(StringComparer.Ordinal).ToList(),
+            batch.Count == 0 ? clock.GetUtcNow() : batch.Min(b => b.At), ct);
+        var rows = batch.SelectMany(b => b.Changes.Select(c => (Profile: profiles[b.ProfileId], Change: c, At: b.At.ToUnixTimeMilliseconds()))).ToList();
+        if (rows.Count > 0)
+        {
+            await using var command = new NpgsqlCommand("""
+                WITH incoming AS (SELECT * FROM unnest(@profile, @key, @kind, @value, @at) AS x(profile, key, kind, value, at)),
+                     changes AS (INSERT INTO property_changes ("ProfileId", "Key", "Kind", "Value", "Timestamp") SELECT profile, key, kind, value, at FROM incoming)
+                INSERT INTO profile_properties ("ProfileId", "Key", "Kind", "Value", "SetAt")
+                SELECT DISTINCT ON (profile, key) profile, key, kind, value, at FROM incoming ORDER BY profile, key, at DESC
+                ON CONFLICT ("ProfileId", "Key") DO UPDATE SET "Kind" = excluded."Kind", "Value" = excluded."Value", "SetAt" = excluded."SetAt"
+                WHERE excluded."SetAt" >= profile_properties."SetAt"
+                """, connection);
+            command.Parameters.AddWithValue("profile", rows.Select(r => r.Profile).ToArray());
+            command.Parameters.AddWithValue("key", rows.Select(r => r.Change.Key).ToArray());
+            command.Parameters.AddWithValue("kind", rows.Select(r => (short)r.Change.Value.Kind).ToArray());
+            command.Parameters.AddWithValue("value", rows.Select(r => r.Change.Value.Text).ToArray());
+            command.Parameters.AddWithValue("at", rows.Select(r => r.At).ToArray());
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await PostgresEvaluationQueue.MarkAsync(connection, profiles.Values.ToList(), ct);
+        var change = await PostgresChangeLog.AppendAsync(connection, new Change(0, ChangeKind.Properties), "{}", clock, ct);
+        return ((IReadOnlyList<long>)batch.Select(b => profiles[b.ProfileId]).ToList(), (Change?)change);
+    }, ct);
+
+    public Task ImportAudienceAsync(int campaignId, IReadOnlyList<(string ProfileId, DateTimeOffset EnteredAt)> entries, DateTimeOffset now,
+        CancellationToken ct = default) => PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
+    {
+        var profiles = await ResolveProfilesAsync(connection, entries.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), now, ct);
+        var earliest = entries.GroupBy(e => e.ProfileId, StringComparer.Ordinal)
+            .Select(g => (Profile: profiles[g.Key], At: g.Min(e => e.EnteredAt).ToUnixTimeMilliseconds())).OrderBy(e => e.Profile).ToList();
+        await using (var command = new NpgsqlCommand("""
+            INSERT INTO audience_entries ("CampaignId", "ProfileId", "ImportedAt", "EnteredAt") SELECT @campaign, profile, at, at FROM unnest(@profile, @at) AS x(profile, at)
+            ON CONFLICT ("CampaignId", "ProfileId") DO UPDATE SET
+                "ImportedAt" = LEAST(COALESCE(audience_entries."ImportedAt", excluded."ImportedAt"), excluded."ImportedAt"),
+                "EnteredAt" = LEAST(audience_entries."EnteredAt", excluded."ImportedAt")
+            """, connection))
+        {
+            command.Parameters.AddWithValue("campaign", campaignId);
+            command.Parameters.AddWithValue("profile", earliest.Select(e => e.Profile).ToArray());
+            command.Parameters.AddWithValue("at", earliest.Select(e => e.At).ToArray());
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        return (true, (Change?)await PostgresChangeLog.AppendAsync(connection, new Change(0, ChangeKind.Audience), "{}", clock, ct));
+    }, ct);
+
+    public Task RebuildAudienceFromEventsAsync(int campaignId, string key, CancellationToken ct = default) => PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
+    {
+        foreach (var sql in new[]
+        {
+            "DELETE FROM audience_entries WHERE \"CampaignId\" = @campaign AND \"ImportedAt\" IS NULL",
+            "UPDATE audience_entries SET \"FirstEventAt\" = NULL, \"EnteredAt\" = \"ImportedAt\" WHERE \"CampaignId\" = @campaign",
+            """
+            INSERT INTO audience_entries ("CampaignId", "ProfileId", "FirstEventAt", "EnteredAt")
+            SELECT @campaign, "ProfileId", min("Timestamp"), min("Timestamp") FROM events WHERE "Campaign" = @key GROUP BY "ProfileId"
+            ON CONFLICT ("CampaignId", "ProfileId") DO UPDATE SET "FirstEventAt" = excluded."FirstEventAt", "EnteredAt" = LEAST(audience_entries."EnteredAt", excluded."FirstEventAt")
+            """,
+        })
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("campaign", campaignId);
+            command.Parameters.AddWithValue("key", key);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        return (true, (Change?)await PostgresChangeLog.AppendAsync(connection, new Change(0, ChangeKind.Audience), "{}", clock, ct));
+    }, ct);
+
+    public IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(IReadOnlyCollection<long>? profileIds, bool withEventProperties, CancellationToken ct = default) =>
+        ReadHistoriesWhereAsync(profileIds is null ? null : $"\"ProfileId\" IN ({string.Join(',', profileIds)})", withEventProperties, ct);
+
+    public IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(ProfileRange range, bool withEventProperties, CancellationToken ct = default) =>
+        ReadHistoriesWhereAsync($"\"ProfileId\" >= {range.From} AND \"ProfileId\" < {range.To}", withEventProperties, ct);
+
+    public async Task<long> MaxProfileIdAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Profiles.MaxAsync(p => (long?)p.Id, ct) ?? 0;
+    }
+
+    private async IAsyncEnumerable<StoredHistory> ReadHistoriesWhereAsync(string? where, bool withEventProperties, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = await OpenAsync(db, ct);
+        await foreach (var history in SqlHistories.ReadAsync(connection, where, withEventProperties, ct))
+        {
+            yield return history;
+        }
+    }
+
+    /// <summary>
+    /// Internal ids of the given external ids, creating the profiles that do not exist yet. Concurrent writers creating
+    /// the same profile meet at profile_keys' key: one inserts, the other reads what it inserted.
+    /// </summary>
+    private static async Task<Dictionary<string, long>> ResolveProfilesAsync(NpgsqlConnection connection, IReadOnlyList<string> externalIds, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (externalIds.Count == 0)
+        {
+            return result;
+        }
+        await ReadKeysAsync(connection, externalIds, result, ct);
+        var missing = externalIds.Where(id => !result.ContainsKey(id)).ToArray();
+        if (missing.Length > 0)
+        {
+            await using (var insert = new NpgsqlCommand("""
+                WITH new AS (
+                    INSERT INTO profile_keys ("ExternalId", "ProfileId")
+                    SELECT x, nextval(pg_get_serial_sequence('profiles', 'Id')) FROM unnest(@ids) AS x ORDER BY x
+                    ON CONFLICT DO NOTHING RETURNING "ExternalId", "ProfileId")
+                INSERT INTO profiles ("Id", "ExternalId", "CreatedAt") SELECT "ProfileId", "ExternalId", @now FROM new
+                """, connection))
+            {
+                insert.Parameters.AddWithValue("ids", missing);
+                insert.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            await ReadKeysAsync(connection, missing, result, ct);
+        }
+        return result;
+    }
+
+    private static async Task ReadKeysAsync(NpgsqlConnection connection, IReadOnlyList<string> externalIds, Dictionary<string, long> into, CancellationToken ct)
+    {
+        await using var select = new NpgsqlCommand("SELECT \"ExternalId\", \"ProfileId\" FROM profile_keys WHERE \"ExternalId\" = ANY(@ids)", connection);
+        select.Parameters.AddWithValue("ids", externalIds.ToArray());
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            into[reader.GetString(0)] = reader.GetInt64(1);
+        }
+    }
+
+    private static Task<NpgsqlConnection> OpenAsync(AppDbContext db, CancellationToken ct) => PostgresWrite.OpenAsync(db, ct);
+
+    private static Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct) => PostgresWrite.ExecuteAsync(connection, sql, ct);
+}

@@ -1,0 +1,167 @@
+using GoalsDashboard.Data.Changes;
+using GoalsDashboard.Domain;
+using GoalsDashboard.Evaluation;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+using static GoalsDashboard.Data.StoredResults;
+
+namespace GoalsDashboard.Data.Postgres;
+
+/// <summary>The PostgreSQL result store: changed pairs deleted and rewritten with binary COPY, in one transaction with their change record.</summary>
+internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock) : IResultStore
+{
+    private static readonly string DerivedSources = $"\"Source\" IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
+
+    public Task ReplaceResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long> profileIds,
+        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default) =>
+        PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
+    {
+        var fresh = results.ToDictionary(r => (r.GoalId, r.ProfileId), r => Of(r.Result));
+        var stored = await StoredAsync(connection, goalIds, profileIds, ct);
+        var changed = stored.Keys.Union(fresh.Keys).Where(pair => !Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair))).ToList();
+        if (changed.Count == 0)
+        {
+            return (true, (Change?)null);
+        }
+        await using (var delete = new NpgsqlCommand($"""
+            DELETE FROM completions c USING unnest(@goals, @profiles) AS x(goal, profile) WHERE c."GoalId" = x.goal AND c."ProfileId" = x.profile;
+            DELETE FROM conversions c USING unnest(@goals, @profiles) AS x(goal, profile) WHERE c."GoalId" = x.goal AND c."ProfileId" = x.profile AND c.{DerivedSources};
+            """, connection))
+        {
+            delete.Parameters.AddWithValue("goals", changed.Select(p => p.GoalId).ToArray());
+            delete.Parameters.AddWithValue("profiles", changed.Select(p => p.ProfileId).ToArray());
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await CopyAsync(connection, changed.Where(fresh.ContainsKey).Select(pair => (pair.GoalId, pair.ProfileId, fresh[pair])).ToList(), ct);
+        var replaced = changed.Select(pair => Change(pair.GoalId, pair.ProfileId, fresh.GetValueOrDefault(pair) ?? Nothing)).ToList();
+        var change = await PostgresChangeLog.AppendAsync(connection,
+            new Change(0, ChangeKind.Results) { Results = replaced, Goals = replaced.Select(r => r.GoalId).Distinct().ToList() },
+            ChangePayload.Results(replaced), clock, ct);
+        return (true, (Change?)change);
+    }, ct);
+
+    public Task ReplaceGoalResultsAsync(Guid goalId, int version, IReadOnlyList<(long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default) =>
+        PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
+    {
+        await using (var delete = new NpgsqlCommand($"""
+            DELETE FROM completions WHERE "GoalId" = @goal;
+            DELETE FROM conversions WHERE "GoalId" = @goal AND {DerivedSources};
+            UPDATE goals SET "EvaluatedVersion" = @version WHERE "Id" = @goal AND "EvaluatedVersion" < @version;
+            """, connection))
+        {
+            delete.Parameters.AddWithValue("goal", goalId);
+            delete.Parameters.AddWithValue("version", version);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await CopyAsync(connection, results.Select(r => (goalId, r.ProfileId, Of(r.Result))).ToList(), ct);
+        var change = await PostgresChangeLog.AppendAsync(connection, new Change(0, ChangeKind.GoalResults) { Goals = [goalId] }, ChangePayload.Goals([goalId]), clock, ct);
+        return (true, (Change?)change);
+    }, ct);
+
+    public Task RecordConversionAsync(Conversion conversion, CancellationToken ct = default) => PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
+    {
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO conversions ("GoalId", "ProfileId", "Timestamp", "Source", "EventId", "Channel", "Site", "Value")
+            VALUES (@goal, @profile, @at, @source, @event, @channel, @site, @value)
+            """, connection))
+        {
+            insert.Parameters.AddWithValue("goal", conversion.GoalId);
+            insert.Parameters.AddWithValue("profile", conversion.ProfileId);
+            insert.Parameters.AddWithValue("at", conversion.Timestamp.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("source", (short)conversion.Source);
+            insert.Parameters.AddWithValue("event", NpgsqlDbType.Bigint, (object?)conversion.EventId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("channel", NpgsqlDbType.Text, (object?)conversion.Channel ?? DBNull.Value);
+            insert.Parameters.AddWithValue("site", NpgsqlDbType.Text, (object?)conversion.Site ?? DBNull.Value);
+            insert.Parameters.AddWithValue("value", NpgsqlDbType.Numeric, (object?)conversion.Value ?? DBNull.Value);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        await PostgresEvaluationQueue.MarkAsync(connection, [conversion.ProfileId], ct);
+        var change = await PostgresChangeLog.AppendAsync(connection, new Change(0, ChangeKind.GoalResults) { Goals = [conversion.GoalId] },
+            ChangePayload.Goals([conversion.GoalId]), clock, ct);
+        return (true, (Change?)change);
+    }, ct);
+
+    /// <summary>Writes results with binary COPY: a backfill's tens of thousands of rows in one stream per table.</summary>
+    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<(Guid Goal, long ProfileId, StoredResult Result)> rows, CancellationToken ct)
+    {
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY completions (\"GoalId\", \"ProfileId\", \"CompletedAt\", \"TriggerEventId\", \"Channel\", \"Site\", \"Value\") FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (goal, profile, result) in rows)
+            {
+                if (result.Completion is { } c)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(goal, NpgsqlDbType.Uuid, ct);
+                    await copy.WriteAsync(profile, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(c.At, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(c.Trigger, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(c.Site, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(c.Value is { } v ? (decimal?)Money.FromStored(v) : null, NpgsqlDbType.Numeric, ct);
+                }
+            }
+            await copy.CompleteAsync(ct);
+        }
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY conversions (\"GoalId\", \"ProfileId\", \"Timestamp\", \"Source\", \"EventId\", \"Channel\", \"Site\", \"Value\") FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var (goal, profile, result) in rows)
+            {
+                foreach (var c in result.Conversions)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(goal, NpgsqlDbType.Uuid, ct);
+                    await copy.WriteAsync(profile, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(c.At, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync((short)c.Source, NpgsqlDbType.Smallint, ct);
+                    await copy.WriteAsync(c.EventId, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(c.Site, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(c.Value is { } v ? (decimal?)Money.FromStored(v) : null, NpgsqlDbType.Numeric, ct);
+                }
+            }
+            await copy.CompleteAsync(ct);
+        }
+    }
+
+    private static async Task<Dictionary<(Guid GoalId, long ProfileId), StoredResult>> StoredAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> goals,
+        IReadOnlyCollection<long> profiles, CancellationToken ct)
+    {
+        var result = new Dictionary<(Guid, long), StoredResult>();
+        StoredResult Of(Guid goal, long profile) => result.TryGetValue((goal, profile), out var r) ? r : result[(goal, profile)] = new StoredResult(null, []);
+        await using (var command = new NpgsqlCommand("""
+            SELECT "GoalId", "ProfileId", "CompletedAt", "TriggerEventId", "Channel", "Site", CAST("Value" AS DOUBLE PRECISION) FROM completions
+            WHERE "ProfileId" = ANY(@profiles) AND "GoalId" = ANY(@goals)
+            """, connection))
+        {
+            command.Parameters.AddWithValue("profiles", profiles.ToArray());
+            command.Parameters.AddWithValue("goals", goals.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var (goal, profile) = (reader.GetGuid(0), reader.GetInt64(1));
+                result[(goal, profile)] = Of(goal, profile) with
+                {
+                    Completion = new CompletionRow(reader.GetInt64(2), reader.LongOrNull(3), reader.StringOrNull(4), reader.StringOrNull(5), reader.DoubleOrNull(6)),
+                };
+            }
+        }
+        await using (var command = new NpgsqlCommand($"""
+            SELECT "GoalId", "ProfileId", "Timestamp", CAST("Source" AS INTEGER), "EventId", "Channel", "Site", CAST("Value" AS DOUBLE PRECISION) FROM conversions
+            WHERE "ProfileId" = ANY(@profiles) AND "GoalId" = ANY(@goals) AND {DerivedSources}
+            """, connection))
+        {
+            command.Parameters.AddWithValue("profiles", profiles.ToArray());
+            command.Parameters.AddWithValue("goals", goals.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                Of(reader.GetGuid(0), reader.GetInt64(1)).Conversions.Add(new ConversionRow(reader.GetInt64(2), reader.GetInt32(3), reader.LongOrNull(4),
+                    reader.StringOrNull(5), reader.StringOrNull(6), reader.DoubleOrNull(7)));
+            }
+        }
+        return result;
+    }
+}
