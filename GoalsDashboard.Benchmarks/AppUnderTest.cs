@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
 
 namespace GoalsDashboard.Benchmarks;
 
@@ -18,17 +17,17 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
     private readonly ConcurrentQueue<string> _log = new();
     private string? _backfilled;
 
-    private AppUnderTest(Process process, string baseUrl, string databasePath)
+    private AppUnderTest(Process process, string baseUrl, BenchDatabase database)
     {
         _process = process;
-        DatabasePath = databasePath;
+        Database = database;
         _http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
 
-    public string DatabasePath { get; }
+    public BenchDatabase Database { get; }
 
-    public static async Task<AppUnderTest> StartAsync(string databasePath)
+    public static async Task<AppUnderTest> StartAsync(BenchDatabase database)
     {
         var appDll = FindAppDll();
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -39,14 +38,17 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
         start.ArgumentList.Add(appDll);
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ConnectionStrings__Default"] = $"Data Source={databasePath}";
+        foreach (var (key, value) in database.Settings)
+        {
+            start.Environment[key] = value;
+        }
         start.Environment["Demo__Seed"] = "false";
         start.Environment["Bootstrap__ApiToken"] = Token;
         start.Environment["Api__RequestsPerMinute"] = "1000000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__GoalsDashboard.Services.EvaluationService"] = "Information";
         var process = Process.Start(start)!;
-        var app = new AppUnderTest(process, $"http://127.0.0.1:{port}", databasePath);
+        var app = new AppUnderTest(process, $"http://127.0.0.1:{port}", database);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) app._log.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) app._log.Enqueue(e.Data); };
         process.BeginOutputReadLine();
@@ -84,7 +86,7 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
                 throw new InvalidOperationException($"Creating a goal answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             }
         }
-        await WaitUntilAsync("SELECT COUNT(*) FROM goals WHERE EvaluatedVersion < Version", 0, evaluated ?? TimeSpan.FromMinutes(1));
+        await WaitUntilAsync("SELECT COUNT(*) FROM goals WHERE \"EvaluatedVersion\" < \"Version\"", 0, evaluated ?? TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Posts every event in batches of 1000 from parallel senders; then waits for the live evaluation queue to empty.</summary>
@@ -125,7 +127,7 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
             {
                 response.EnsureSuccessStatusCode();
             }
-            var sql = $"SELECT COUNT(*) FROM completions c JOIN profiles p ON p.Id = c.ProfileId WHERE p.ExternalId = '{profile}'";
+            var sql = $"SELECT COUNT(*) FROM completions c JOIN profiles p ON p.\"Id\" = c.\"ProfileId\" WHERE p.\"ExternalId\" = '{profile}'";
             await WaitUntilAsync(sql, 1, TimeSpan.FromSeconds(30), pollMs: 5);
             latencies.Add(stopwatch.Elapsed.TotalMilliseconds);
         }
@@ -144,7 +146,7 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
             }
             _backfilled = response.Headers.Location!.OriginalString.Split('/')[^1];
         }
-        await WaitUntilAsync("SELECT COUNT(*) FROM goals WHERE EvaluatedVersion < Version", 0, TimeSpan.FromMinutes(10), pollMs: 5);
+        await WaitUntilAsync("SELECT COUNT(*) FROM goals WHERE \"EvaluatedVersion\" < \"Version\"", 0, TimeSpan.FromMinutes(10), pollMs: 5);
         var wall = stopwatch.Elapsed;
         for (var i = 0; i < 100 && !_log.Any(l => l.Contains("Evaluated goal Features Then Signup", StringComparison.Ordinal)); i++)
         {
@@ -159,18 +161,17 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
     /// <summary>On a database that already holds the backfilled goal: deletes it, then measures saving it again.</summary>
     public async Task<(TimeSpan Evaluation, TimeSpan Wall)> BackfillAgainAsync(string goal)
     {
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False"))
+        await using (var connection = await Database.OpenAsync())
         {
-            await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             // A goal that is a funnel step cannot be deleted: the funnels of an earlier run go first.
-            command.CommandText = "SELECT Id FROM funnels";
+            command.CommandText = "SELECT \"Id\" FROM funnels";
             var funnels = new List<long>();
             await using (var reader = await command.ExecuteReaderAsync())
             {
                 while (await reader.ReadAsync())
                 {
-                    funnels.Add(reader.GetInt64(0));
+                    funnels.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
                 }
             }
             foreach (var funnel in funnels)
@@ -181,8 +182,8 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
                     response.EnsureSuccessStatusCode();
                 }
             }
-            command.CommandText = "SELECT Id FROM goals WHERE Name = 'Features Then Signup'";
-            if ((_backfilled ?? await command.ExecuteScalarAsync() as string) is { } id)
+            command.CommandText = "SELECT \"Id\" FROM goals WHERE \"Name\" = 'Features Then Signup'";
+            if ((_backfilled ?? (await command.ExecuteScalarAsync())?.ToString()) is { } id)
             {
                 using var response = await _http.DeleteAsync($"/api/v1/goals/{id.ToLowerInvariant()}?permanent=true");
                 if (!response.IsSuccessStatusCode)
@@ -204,14 +205,13 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
 
     private async Task WaitUntilAsync(string countSql, long expected, TimeSpan timeout, int pollMs = 50)
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await Database.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = countSql;
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if ((long)(await command.ExecuteScalarAsync())! == expected)
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == expected)
             {
                 return;
             }

@@ -3,24 +3,30 @@ using System.Globalization;
 using GoalsDashboard.Benchmarks;
 
 // Usage: dotnet run -c Release --project GoalsDashboard.Benchmarks -- [--profiles 100000] [--events 1000000] [--senders 2] [--database file] [--direct]
+//        [--provider sqlite|postgres] [--postgres "Host=…;Username=…"]
+// With --provider postgres the app runs on PostgreSQL: two databases (the app's, the raw baseline's) are made on the
+// server that --postgres (or GOALS_BENCH_POSTGRES) names, and dropped at the end; --database and --direct are SQLite's.
 // With --database, the loaded database is kept in that file; when the file already exists, loading is
 // skipped and only the backfill (of the backfill goal, deleted and saved again), the analytics and the
 // funnels are measured on it (to iterate on them).
 // With --direct, events are written straight into the app's database instead of through the API, and
 // the goals are then evaluated by backfill: for large runs (10M events) where ingestion is not measured.
 var options = BenchmarkOptions.Parse(args);
-Console.WriteLine($"GoalsDashboard benchmark: {options.Profiles:N0} profiles, {options.Events:N0} events, {options.Senders} senders, {Environment.ProcessorCount} cores");
+Console.WriteLine($"GoalsDashboard benchmark ({options.Provider}): {options.Profiles:N0} profiles, {options.Events:N0} events, {options.Senders} senders, {Environment.ProcessorCount} cores");
 
 var folder = Path.Combine(Path.GetTempPath(), "goalsdashboard-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(folder);
 var databasePath = options.Database is null ? Path.Combine(folder, "app.db") : Path.GetFullPath(options.Database);
 var analyticsOnly = options.Database is not null && File.Exists(databasePath);
 var results = new List<(string Measure, string Value, string Target)>();
+await using BenchDatabase database = options.Provider == "postgres"
+    ? await PostgresBench.CreateAsync(options.Postgres ?? throw new ArgumentException("--provider postgres needs --postgres \"Host=…;Username=…\" (or GOALS_BENCH_POSTGRES)."))
+    : new SqliteBench(databasePath, folder);
 try
 {
     if (analyticsOnly)
     {
-        await using var loaded = await AppUnderTest.StartAsync(databasePath);
+        await using var loaded = await AppUnderTest.StartAsync(database);
         // The first runs while the app is still warming up (its daily activity is built at start): the median of the next three.
         await loaded.BackfillAgainAsync(Workload.BackfillGoal);
         var again = new List<double>();
@@ -34,20 +40,20 @@ try
     }
     if (options.Direct)
     {
-        await MeasureDirectAsync(options, databasePath, results);
+        await MeasureDirectAsync(options, (SqliteBench)database, results);
         return;
     }
     var generate = Stopwatch.StartNew();
     var data = EventData.Generate(options.Profiles, options.Events, seed: 42);
     Console.WriteLine($"generated in {generate.ElapsedMilliseconds} ms");
 
-    await using var app = await AppUnderTest.StartAsync(databasePath);
+    await using var app = await AppUnderTest.StartAsync(database);
     await app.CreateGoalsAsync(Workload.Goals);
 
-    // 1. The machine's limit: the same rows through one prepared SQLite command, same schema and journal.
-    var raw = await RawInsert.RunAsync(app.DatabasePath, Path.Combine(folder, "raw.db"), data);
+    // 1. The machine's limit: the same rows into an events table with the three indexes an event store needs.
+    var raw = await database.RawBaselineAsync(data);
     var rawRate = data.Count / raw.TotalSeconds;
-    results.Add(("Raw prepared SQLite insert (batches of 1000)", $"{rawRate:N0} events/s", "the machine's limit"));
+    results.Add((database.RawLabel, $"{rawRate:N0} events/s", "the machine's limit"));
 
     // 2. The real endpoint, batches of 1000, live evaluation of 10 goals running meanwhile.
     var ingest = await app.IngestAsync(data, options.Senders);
@@ -72,13 +78,13 @@ finally
     PrintResults(options, results);
 }
 
-static async Task MeasureDirectAsync(BenchmarkOptions options, string databasePath, List<(string Measure, string Value, string Target)> results)
+static async Task MeasureDirectAsync(BenchmarkOptions options, SqliteBench database, List<(string Measure, string Value, string Target)> results)
 {
-    await (await AppUnderTest.StartAsync(databasePath)).DisposeAsync(); // the schema, from the app's migrations
-    var load = await DirectLoad.RunAsync(databasePath, EventData.Generate(options.Profiles, options.Events, seed: 42));
+    await (await AppUnderTest.StartAsync(database)).DisposeAsync(); // the schema, from the app's migrations
+    var load = await DirectLoad.RunAsync(database.Path, EventData.Generate(options.Profiles, options.Events, seed: 42));
     results.Add(("Direct load into the app's database (not through the API)", $"{options.Events / load.TotalSeconds:N0} events/s", "(set-up)"));
 
-    await using var app = await AppUnderTest.StartAsync(databasePath);
+    await using var app = await AppUnderTest.StartAsync(database);
     var evaluate = Stopwatch.StartNew();
     await app.CreateGoalsAsync(Workload.Goals, TimeSpan.FromHours(1));
     results.Add(("Backfill of the 10 goals over all events, one after another", $"{evaluate.Elapsed.TotalSeconds:N0} s", "(set-up)"));
@@ -120,7 +126,7 @@ static double Median(IReadOnlyList<double> values)
     return sorted[sorted.Length / 2];
 }
 
-internal sealed record BenchmarkOptions(int Profiles, int Events, int Senders, string? Database, bool Direct)
+internal sealed record BenchmarkOptions(int Profiles, int Events, int Senders, string? Database, bool Direct, string Provider, string? Postgres)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -129,8 +135,21 @@ internal sealed record BenchmarkOptions(int Profiles, int Events, int Senders, s
             var index = Array.IndexOf(args, name);
             return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
         }
-        var database = Array.IndexOf(args, "--database");
+        string? Text(string name)
+        {
+            var index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        }
+        var provider = (Text("--provider") ?? "sqlite").ToLowerInvariant();
+        if (provider is not ("sqlite" or "postgres"))
+        {
+            throw new ArgumentException($"--provider is sqlite or postgres, not {provider}.");
+        }
+        if (provider == "postgres" && (args.Contains("--direct") || Text("--database") is not null))
+        {
+            throw new ArgumentException("--database and --direct work on SQLite only.");
+        }
         return new BenchmarkOptions(Get("--profiles", 100_000), Get("--events", 1_000_000), Get("--senders", 2),
-            database >= 0 && database + 1 < args.Length ? args[database + 1] : null, args.Contains("--direct"));
+            Text("--database"), args.Contains("--direct"), provider, Text("--postgres") ?? Environment.GetEnvironmentVariable("GOALS_BENCH_POSTGRES"));
     }
 }

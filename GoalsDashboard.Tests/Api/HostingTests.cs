@@ -157,6 +157,30 @@ public class StartupTests
         Assert.Contains("ConnectionStrings:Default", output);
     }
 
+    [Fact]
+    public async Task PostgresWithoutAConnectionString_StopsStartup_NamingTheSetting()
+    {
+        var (exitCode, output) = await RunAppAsync("--Database:Provider=Postgres", "--ConnectionStrings:Default=");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("ConnectionStrings:Default", output);
+    }
+
+    [Fact]
+    public async Task UnreachablePostgres_StopsStartup_WithOneLineNamingTheSetting()
+    {
+        var (exitCode, output) = await RunAppAsync("--Database:Provider=Postgres", "--ConnectionStrings:Default=Host=127.0.0.1;Port=1;Database=goals;Timeout=5");
+        Assert.Equal(1, exitCode);
+        Assert.Single(output.Split('\n'), l => l.Contains("ConnectionStrings:Default"));
+    }
+
+    [Fact]
+    public async Task UnknownProvider_StopsStartup_NamingTheChoices()
+    {
+        var (exitCode, output) = await RunAppAsync("--Database:Provider=Oracle");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("\"Postgres\"", output);
+    }
+
     /// <summary>Runs the built app as its own process (a failed start ends the process, which the test host cannot show).</summary>
     private static async Task<(int ExitCode, string Output)> RunAppAsync(params string[] args)
     {

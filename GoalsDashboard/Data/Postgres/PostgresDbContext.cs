@@ -13,9 +13,28 @@ namespace GoalsDashboard.Data.Postgres;
 /// </summary>
 public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> options) : AppDbContext(options)
 {
-    /// <summary>The tables distributed by profile on Citus: each one's key and unique indexes include <c>ProfileId</c>.</summary>
+    /// <summary>
+    /// The tables distributed by profile on Citus (deploy/citus/distribute.sql): each one's key and unique indexes
+    /// include the profile (<c>profiles.Id</c>, elsewhere <c>ProfileId</c>).
+    /// </summary>
     public static readonly IReadOnlyList<string> PerProfileTables =
         ["profiles", "events", "property_changes", "profile_properties", "completions", "conversions", "audience_entries", "pending_evaluations"];
+
+    /// <summary>Lookups unique across the workspace, distributed by their own (single-column) key.</summary>
+    public static readonly IReadOnlyList<string> LookupTables = ["profile_keys", "event_keys"];
+
+    /// <summary>Small tables copied to every node.</summary>
+    public static readonly IReadOnlyList<string> ReferenceTables =
+    [
+        "goals", "goal_campaigns", "campaigns", "segments", "funnels", "funnel_steps", "sites", "workspace_settings", "api_tokens",
+        "AspNetUsers", "AspNetRoles", "AspNetUserRoles", "AspNetUserClaims", "AspNetRoleClaims", "AspNetUserLogins", "AspNetUserTokens",
+    ];
+
+    /// <summary>Kept on the coordinator: the change log is one ordered sequence that every app instance reads.</summary>
+    public static readonly IReadOnlyList<string> CoordinatorTables = ["changes"];
+
+    /// <summary>The column a per-profile table is distributed by.</summary>
+    public static string ProfileColumn(string table) => table == "profiles" ? "Id" : "ProfileId";
 
     public DbSet<ProfileKey> ProfileKeys => Set<ProfileKey>();
     public DbSet<EventKey> EventKeys => Set<EventKey>();
