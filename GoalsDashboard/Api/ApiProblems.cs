@@ -75,34 +75,34 @@ public static class ApiProblems
         }
     }
 
-    /// <summary>The path of the first string or property name that is not valid UTF-16 (a lone surrogate), or null.</summary>
-    private static string? InvalidText(JsonElement element, string path)
+    /// <summary>The path of the first string or property name that <paramref name="bad"/> finds wrong (given how to read it), or null.</summary>
+    private static string? FirstBadText(JsonElement element, string path, Func<Func<string?>, bool> bad)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
-                return Decodes(element.GetString) ? null : path;
+                return bad(element.GetString) ? path : null;
             case JsonValueKind.Array:
                 var i = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (InvalidText(item, $"{path}[{i++}]") is { } bad)
+                    if (FirstBadText(item, $"{path}[{i++}]", bad) is { } found)
                     {
-                        return bad;
+                        return found;
                     }
                 }
                 return null;
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (!Decodes(() => property.Name))
+                    if (bad(() => property.Name))
                     {
                         return path.Length == 0 ? "a property name" : $"a property name in {path}";
                     }
                     var name = property.Name;
-                    if (InvalidText(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } bad)
+                    if (FirstBadText(property.Value, path.Length == 0 ? name : $"{path}.{name}", bad) is { } found)
                     {
-                        return bad;
+                        return found;
                     }
                 }
                 return null;
@@ -111,41 +111,11 @@ public static class ApiProblems
         }
     }
 
-    /// <summary>The path of the first string or property name holding U+0000, or null (the body is valid Unicode by now).</summary>
-    private static string? NulText(JsonElement element, string path)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                return element.GetString()!.Contains('\0') ? path : null;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (NulText(item, $"{path}[{i++}]") is { } bad)
-                    {
-                        return bad;
-                    }
-                }
-                return null;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    var name = property.Name;
-                    if (name.Contains('\0'))
-                    {
-                        return path.Length == 0 ? "a property name" : $"a property name in {path}";
-                    }
-                    if (NulText(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } bad)
-                    {
-                        return bad;
-                    }
-                }
-                return null;
-            default:
-                return null;
-        }
-    }
+    /// <summary>Not valid UTF-16: a lone surrogate.</summary>
+    private static string? InvalidText(JsonElement element, string path) => FirstBadText(element, path, read => !Decodes(read));
+
+    /// <summary>Holds U+0000 (checked once the body is known to be valid Unicode).</summary>
+    private static string? NulText(JsonElement element, string path) => FirstBadText(element, path, read => read()!.Contains('\0'));
 
     private static bool Decodes(Func<string?> read)
     {
