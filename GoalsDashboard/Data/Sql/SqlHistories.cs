@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Evaluation;
+using Microsoft.EntityFrameworkCore;
 
 namespace GoalsDashboard.Data.Sql;
 
@@ -11,6 +12,33 @@ namespace GoalsDashboard.Data.Sql;
 /// </summary>
 internal static class SqlHistories
 {
+    /// <summary>The histories of the given profiles (every profile when null), for a store's <see cref="IEventStore.ReadHistoriesAsync(IReadOnlyCollection{long}?, bool, CancellationToken)"/>.</summary>
+    public static IAsyncEnumerable<StoredHistory> ReadAsync(IDbContextFactory<AppDbContext> dbFactory, IReadOnlyCollection<long>? profileIds, bool withEventProperties,
+        CancellationToken ct) =>
+        ReadWhereAsync(dbFactory, profileIds is null ? null : $"\"ProfileId\" IN ({string.Join(',', profileIds)})", withEventProperties, ct);
+
+    /// <summary>The histories of the profiles in the range, for a store's <see cref="IEventStore.ReadHistoriesAsync(ProfileRange, bool, CancellationToken)"/>.</summary>
+    public static IAsyncEnumerable<StoredHistory> ReadAsync(IDbContextFactory<AppDbContext> dbFactory, ProfileRange range, bool withEventProperties, CancellationToken ct) =>
+        ReadWhereAsync(dbFactory, $"\"ProfileId\" >= {range.From} AND \"ProfileId\" < {range.To}", withEventProperties, ct);
+
+    public static async Task<long> MaxProfileIdAsync(IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Profiles.MaxAsync(p => (long?)p.Id, ct) ?? 0;
+    }
+
+    /// <summary>On a context's own connection, opened through EF Core so that the provider's interceptors apply.</summary>
+    private static async IAsyncEnumerable<StoredHistory> ReadWhereAsync(IDbContextFactory<AppDbContext> dbFactory, string? where, bool withEventProperties,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        await foreach (var history in ReadAsync(db.Database.GetDbConnection(), where, withEventProperties, ct))
+        {
+            yield return history;
+        }
+    }
+
     /// <param name="where">A condition on "ProfileId" (ids are numbers, never user text), or null for every profile.</param>
     public static async IAsyncEnumerable<StoredHistory> ReadAsync(DbConnection connection, string? where, bool withEventProperties,
         [EnumeratorCancellation] CancellationToken ct = default)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Data.Sql;
@@ -19,26 +18,10 @@ internal sealed partial class SqliteEventStore(IDbContextFactory<AppDbContext> d
     private static DateTimeOffset FromMillis(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     public IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(IReadOnlyCollection<long>? profileIds, bool withEventProperties, CancellationToken ct = default) =>
-        ReadHistoriesWhereAsync(profileIds is null ? null : $"\"ProfileId\" IN ({string.Join(',', profileIds)})", withEventProperties, ct);
+        SqlHistories.ReadAsync(dbFactory, profileIds, withEventProperties, ct);
 
     public IAsyncEnumerable<StoredHistory> ReadHistoriesAsync(ProfileRange range, bool withEventProperties, CancellationToken ct = default) =>
-        ReadHistoriesWhereAsync($"\"ProfileId\" >= {range.From} AND \"ProfileId\" < {range.To}", withEventProperties, ct);
+        SqlHistories.ReadAsync(dbFactory, range, withEventProperties, ct);
 
-    public async Task<long> MaxProfileIdAsync(CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Profiles.MaxAsync(p => (long?)p.Id, ct) ?? 0;
-    }
-
-    /// <param name="where">A condition on "ProfileId" (ids are numbers, never user text), or null for every profile.</param>
-    private async IAsyncEnumerable<StoredHistory> ReadHistoriesWhereAsync(string? where, bool withEventProperties,
-        [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var connection = await SqliteConnections.OpenAsync(db, ct);
-        await foreach (var history in SqlHistories.ReadAsync(connection, where, withEventProperties, ct))
-        {
-            yield return history;
-        }
-    }
+    public Task<long> MaxProfileIdAsync(CancellationToken ct = default) => SqlHistories.MaxProfileIdAsync(dbFactory, ct);
 }
