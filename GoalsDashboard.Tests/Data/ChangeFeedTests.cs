@@ -4,6 +4,7 @@ using GoalsDashboard.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GoalsDashboard.Tests.Data;
 
@@ -15,6 +16,7 @@ public sealed class ChangeFeedTests : IAsyncLifetime
 {
     private readonly GoalsAppFactory _factory = new();
     private readonly Recorder _recorder = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private ChangeFeed _follower = null!;
 
     public async Task InitializeAsync()
@@ -23,7 +25,7 @@ public sealed class ChangeFeedTests : IAsyncLifetime
         // A follower of its own, as another app instance would have: it hears only what the table says.
         var handlers = new ServiceCollection().AddSingleton<IChangeHandler>(_recorder).BuildServiceProvider();
         _follower = new ChangeFeed(_factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(), _factory.Services.GetRequiredService<IAnalyticsStore>(),
-            handlers, TimeProvider.System, NullLogger<ChangeFeed>.Instance);
+            _factory.Services.GetRequiredService<IChangeLogHorizon>(), handlers, _clock, NullLogger<ChangeFeed>.Instance);
         await _follower.StartAsync();
     }
 
@@ -77,6 +79,104 @@ public sealed class ChangeFeedTests : IAsyncLifetime
 
         await _follower.CatchUpAsync();
         Assert.Equal(2, _recorder.Changes.Count);
+    }
+
+    [Fact]
+    [Trait("Provider", "PostgresOnly")]
+    public async Task AWriterWhoseTransactionStaysOpen_IsWaitedFor_HoweverLong_AndAppliedWhenItCommits()
+    {
+        // The trap of numbered feeds under concurrent writers: one writer takes its number and keeps its transaction
+        // open while a second writer, with the next number, commits.
+        await using var slow = await OpenAsync();
+        await using var slowTransaction = await slow.BeginTransactionAsync();
+        var slowSeq = await AppendAsync(slow);
+        await using (var fast = await OpenAsync())
+        {
+            var fastSeq = await AppendAsync(fast);
+            Assert.True(fastSeq > slowSeq);
+        }
+
+        await _follower.CatchUpAsync();
+        Assert.DoesNotContain(slowSeq, _recorder.Changes.Select(c => c.Seq));
+        Assert.Equal(1, _follower.OpenGaps);
+
+        // However long it stays open (far past the timeout a store that cannot tell would use), the number is held.
+        _clock.Advance(ChangeFeed.GapTimeout * 10);
+        await _follower.CatchUpAsync();
+        Assert.Equal(1, _follower.OpenGaps);
+
+        await slowTransaction.CommitAsync();
+        await _follower.CatchUpAsync();
+        var seen = _recorder.Changes.Select(c => c.Seq).ToList();
+        Assert.Equal(1, seen.Count(s => s == slowSeq));
+        Assert.Contains(slowSeq + 1, seen);
+        Assert.Equal(0, _follower.OpenGaps);
+    }
+
+    [Fact]
+    [Trait("Provider", "PostgresOnly")]
+    public async Task ANumberWhoseTransactionRolledBack_IsGivenUp_AsSoonAsNoTransactionCouldStillWriteIt()
+    {
+        long rolledBack;
+        await using (var writer = await OpenAsync())
+        {
+            await using var transaction = await writer.BeginTransactionAsync();
+            rolledBack = await AppendAsync(writer);
+            await using (var other = await OpenAsync())
+            {
+                await AppendAsync(other);
+            }
+            await _follower.CatchUpAsync();
+            Assert.Equal(1, _follower.OpenGaps);
+            await transaction.RollbackAsync();
+        }
+
+        _clock.Advance(ChangeFeed.GapMinimum);
+        await _follower.CatchUpAsync(); // every transaction begun when the gap was seen has ended: one more read, and it is given up
+        await _follower.CatchUpAsync();
+        Assert.Equal(0, _follower.OpenGaps);
+        Assert.DoesNotContain(rolledBack, _recorder.Changes.Select(c => c.Seq));
+    }
+
+    [Fact]
+    [Trait("Provider", "PostgresOnly")]
+    public async Task AFollowerStartingWhileAWriterIsOpen_StillAppliesThatWriter()
+    {
+        await using var slow = await OpenAsync();
+        await using var slowTransaction = await slow.BeginTransactionAsync();
+        var slowSeq = await AppendAsync(slow);
+        await using (var fast = await OpenAsync())
+        {
+            await AppendAsync(fast);
+        }
+
+        // An instance that starts now begins after the newest number, below which one is still in flight.
+        var late = new Recorder();
+        var starting = new ChangeFeed(_factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(), _factory.Services.GetRequiredService<IAnalyticsStore>(),
+            _factory.Services.GetRequiredService<IChangeLogHorizon>(), new ServiceCollection().AddSingleton<IChangeHandler>(late).BuildServiceProvider(), _clock,
+            NullLogger<ChangeFeed>.Instance);
+        await starting.StartAsync();
+        Assert.Equal(1, starting.OpenGaps);
+
+        await slowTransaction.CommitAsync();
+        await starting.CatchUpAsync();
+        Assert.Equal([slowSeq], late.Changes.Select(c => c.Seq));
+    }
+
+    private async Task<Npgsql.NpgsqlConnection> OpenAsync()
+    {
+        var connection = new Npgsql.NpgsqlConnection(_factory.Database.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>A change row as a writer appends it, in the connection's transaction if one is open; its number.</summary>
+    private static async Task<long> AppendAsync(Npgsql.NpgsqlConnection connection)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(
+            "INSERT INTO changes (\"At\", \"Kind\", \"Payload\") VALUES (0, @kind, '{}') RETURNING \"Seq\"", connection);
+        command.Parameters.AddWithValue("kind", (int)ChangeKind.Properties);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private Task InsertAsync(long seq) => _factory.QueryAsync(db => db.Database.ExecuteSqlRawAsync(

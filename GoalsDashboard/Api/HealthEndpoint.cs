@@ -1,4 +1,5 @@
 using GoalsDashboard.Data;
+using GoalsDashboard.Data.Changes;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace GoalsDashboard.Api;
@@ -6,16 +7,26 @@ namespace GoalsDashboard.Api;
 public static class HealthEndpoint
 {
     /// <summary>
-    /// <c>GET /health</c>: 200 when the database takes reads and writes, 503 when it does not (a missing or
-    /// read-only file, a server that does not answer). No sign-in, for load balancers.
+    /// <c>GET /health</c>: 200 when the database takes reads and writes and this instance follows the change log
+    /// (its figures show what every instance stored), 503 when not (a missing or read-only file, a server that does
+    /// not answer, a feed that has not been read for <see cref="ChangeFeed.FollowingWithin"/>). No sign-in, for load balancers.
     /// </summary>
     public static IEndpointRouteBuilder MapHealthEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health", async Task<IResult> (IDatabaseHealth health, CancellationToken ct) =>
-            await health.ProblemAsync(ct) is { } problem
-                ? TypedResults.Json(new { status = "unhealthy", database = problem }, statusCode: StatusCodes.Status503ServiceUnavailable)
-                : TypedResults.Ok(new { status = "healthy", database = "ok" }))
-            .AllowAnonymous().ExcludeFromDescription();
+        endpoints.MapGet("/health", async Task<IResult> (IDatabaseHealth health, ChangeFeed changes, CancellationToken ct) =>
+        {
+            var problem = await health.ProblemAsync(ct);
+            var feed = new
+            {
+                following = changes.Following,
+                applied = changes.Applied,
+                openGaps = changes.OpenGaps,
+                lastRead = changes.LastRead,
+            };
+            return problem is null && feed.following
+                ? TypedResults.Ok(new { status = "healthy", database = "ok", feed })
+                : TypedResults.Json(new { status = "unhealthy", database = problem ?? "ok", feed }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }).AllowAnonymous().ExcludeFromDescription();
         return endpoints;
     }
 }

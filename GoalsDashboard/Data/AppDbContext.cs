@@ -1,5 +1,6 @@
 using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Domain;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -11,7 +12,7 @@ namespace GoalsDashboard.Data;
 /// The product's tables and Identity's. This model is SQLite's (its migrations are in Data/Migrations);
 /// PostgreSQL's derives from it (<see cref="Postgres.PostgresDbContext"/>, docs/decisions/ADR-004-postgresql.md).
 /// </summary>
-public class AppDbContext : IdentityDbContext<ApplicationUser>
+public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
     public AppDbContext(DbContextOptions<AppDbContext> options)
         : base(options)
@@ -42,6 +43,10 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>
     public DbSet<WorkspaceSetting> WorkspaceSettings => Set<WorkspaceSetting>();
     public DbSet<PendingEvaluation> PendingEvaluations => Set<PendingEvaluation>();
     public DbSet<ChangeRecord> Changes => Set<ChangeRecord>();
+    public DbSet<BackfillProgress> BackfillProgress => Set<BackfillProgress>();
+
+    /// <summary>The sign-in cookies' keys, shared by every instance (docs/decisions/ADR-005-several-instances.md).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -206,6 +211,14 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>
             e.HasIndex(c => c.At);
         });
 
+        b.Entity<BackfillProgress>(e =>
+        {
+            e.ToTable("backfill_progress");
+            e.HasKey(p => p.GoalId);
+        });
+
+        b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+
         b.Entity<WorkspaceSetting>(e =>
         {
             e.ToTable("workspace_settings");
@@ -226,4 +239,11 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>
     private sealed class UnixMillisConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.ToUnixTimeMilliseconds(),
         v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the SQLite model on its own (the PostgreSQL model derives from it and has a factory too).</summary>
+internal sealed class AppDbContextDesignFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<AppDbContext>
+{
+    public AppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=goalsdashboard_design.db").Options);
 }

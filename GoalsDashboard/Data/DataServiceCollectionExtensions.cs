@@ -32,6 +32,7 @@ public static class DataServiceCollectionExtensions
             throw new StartupConfigurationException($"Database:Provider \"{provider}\" is not supported; use \"Sqlite\" or \"Postgres\".");
         }
         builder.Services.AddSingleton<IAnalyticsStore, SqlAnalyticsStore>();
+        builder.Services.AddSingleton<Cluster.AppInstance>();
         AddChangeFeed(builder.Services);
         return builder;
     }

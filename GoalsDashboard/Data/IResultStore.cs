@@ -11,10 +11,12 @@ public interface IResultStore
 {
     /// <summary>
     /// Live evaluation: these (goal, profile) pairs now hold exactly these results (a pair without one holds none).
-    /// Only pairs whose stored rows differ are rewritten. Recorded (API) conversions stay.
+    /// Only pairs whose stored rows differ are rewritten. Recorded (API) conversions stay. With <paramref name="claimedOnly"/>,
+    /// only the profiles this instance still has claimed in the queue are written, checked in the write's transaction:
+    /// an instance whose claim ran out never writes over what the instance that took it over wrote from newer data.
     /// </summary>
     Task ReplaceResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long> profileIds,
-        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default);
+        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, bool claimedOnly = false, CancellationToken ct = default);
 
     /// <summary>
     /// A backfill: every result of the goal is replaced by these, and the goal is marked evaluated at

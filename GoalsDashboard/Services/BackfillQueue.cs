@@ -1,29 +1,28 @@
-using System.Collections.Concurrent;
-
 namespace GoalsDashboard.Services;
 
-/// <summary>Goals waiting for a backfill, worked off one at a time in the background.</summary>
+/// <summary>
+/// Wakes the backfill worker when a goal of this instance needs one. What needs a backfill is in the database
+/// (a goal whose evaluated version is behind), so every instance finds it, and a backfill whose instance died is
+/// found again (docs/decisions/ADR-005-several-instances.md).
+/// </summary>
 public sealed class BackfillQueue
 {
-    private readonly System.Threading.Channels.Channel<Guid> _channel = System.Threading.Channels.Channel.CreateUnbounded<Guid>();
-    private readonly ConcurrentDictionary<Guid, byte> _pending = new();
+    private readonly SemaphoreSlim _signal = new(0, 1);
 
     public void Enqueue(Guid goalId)
     {
-        if (_pending.TryAdd(goalId, 0))
+        if (_signal.CurrentCount == 0)
         {
-            _channel.Writer.TryWrite(goalId);
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already awake.
+            }
         }
     }
 
-    public bool IsPending(Guid goalId) => _pending.ContainsKey(goalId);
-
-    internal async IAsyncEnumerable<Guid> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var id in _channel.Reader.ReadAllAsync(ct))
-        {
-            _pending.TryRemove(id, out _);
-            yield return id;
-        }
-    }
+    internal Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using GoalsDashboard.Data;
+using GoalsDashboard.Data.Cluster;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Evaluation;
 using Microsoft.EntityFrameworkCore;
@@ -9,23 +10,38 @@ namespace GoalsDashboard.Services;
 /// <summary>
 /// Keeps stored completions and conversions equal to a full evaluation of each profile's history.
 /// Live: after new data, the touched profiles are re-evaluated against every active goal. Backfill:
-/// a new, edited or restored goal is evaluated over all profiles. Both run under one lock so that a
-/// backfill never writes over fresher live results.
+/// a new, edited or restored goal is evaluated over all profiles. In this process both run under one lock; across
+/// instances, live evaluation shares the cluster's evaluation lock and a backfill holds it alone, so a backfill never
+/// writes over fresher live results (docs/decisions/ADR-005-several-instances.md).
 /// </summary>
 public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory, IEventStore events, IResultStore results, IEvaluationQueue queue,
-    TimeProvider clock, ILogger<EvaluationService> logger)
+    IClusterLocks locks, AppInstance instance, TimeProvider clock, ILogger<EvaluationService> logger)
 {
+    /// <summary>How often a running backfill writes its progress for the other instances.</summary>
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(500);
+
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly ConcurrentDictionary<Guid, double> _progress = new();
+    private volatile IReadOnlyDictionary<Guid, double> _running = new Dictionary<Guid, double>();
 
-    /// <summary>Backfill progress (0–1) of the goals being evaluated now.</summary>
-    public double? ProgressOf(Guid goalId) => _progress.TryGetValue(goalId, out var p) ? p : null;
+    /// <summary>Backfill progress (0–1) of the goals being evaluated now, by this instance or another.</summary>
+    public double? ProgressOf(Guid goalId) =>
+        _progress.TryGetValue(goalId, out var p) ? p : _running.TryGetValue(goalId, out var other) ? other : null;
+
+    /// <summary>Reads every instance's running backfills (the backfill worker calls this every second).</summary>
+    public async Task RefreshProgressAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        _running = await db.BackfillProgress.AsNoTracking().ToDictionaryAsync(p => p.GoalId, p => p.Progress, ct);
+    }
 
     /// <summary>
     /// Re-evaluates the profiles against every active goal and stores what changed. A profile whose stored
     /// history cannot be read whole is left as it is and returned with the reason, to be set aside.
     /// </summary>
-    public async Task<IReadOnlyList<(long ProfileId, string Error)>> EvaluateProfilesAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default)
+    /// <param name="claimedOnly">Write only the profiles this instance still has claimed in the queue (live evaluation).</param>
+    public async Task<IReadOnlyList<(long ProfileId, string Error)>> EvaluateProfilesAsync(IReadOnlyCollection<long> profileIds, bool claimedOnly = false,
+        CancellationToken ct = default)
     {
         if (profileIds.Count == 0)
         {
@@ -34,6 +50,7 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
         await _lock.WaitAsync(ct);
         try
         {
+            await using var shared = await locks.EvaluationAsync(exclusive: false, ct);
             var goals = await ActiveGoalsAsync(ct);
             if (goals.Count == 0)
             {
@@ -59,7 +76,8 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
                     }
                 }
                 // An unreadable profile's stored results stay as they are: replacing them would erase them.
-                await results.ReplaceResultsAsync(goals.Select(g => g.Id).ToList(), unreadable.Count == 0 ? chunk : chunk.Where(id => !unreadable.Contains(id)).ToList(), fresh, ct);
+                await results.ReplaceResultsAsync(goals.Select(g => g.Id).ToList(), unreadable.Count == 0 ? chunk : chunk.Where(id => !unreadable.Contains(id)).ToList(), fresh,
+                    claimedOnly, ct);
                 fresh.Clear();
             }
             return failures;
@@ -76,6 +94,7 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
         await _lock.WaitAsync(ct);
         try
         {
+            await using var exclusive = await locks.EvaluationAsync(exclusive: true, ct);
             Goal? goal;
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
@@ -88,6 +107,7 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
             var version = goal.Version;
             var spec = new GoalSpec(goal);
             _progress[goalId] = 0;
+            await using var reporting = ReportProgress(goalId, ct);
             var started = System.Diagnostics.Stopwatch.StartNew();
             int total;
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -132,6 +152,64 @@ public sealed class EvaluationService(IDbContextFactory<AppDbContext> dbFactory,
         {
             _progress.TryRemove(goalId, out _);
             _lock.Release();
+        }
+    }
+
+    /// <summary>Writes the goal's progress for the other instances until disposed, then removes it.</summary>
+    private IAsyncDisposable ReportProgress(Guid goalId, CancellationToken ct)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await WriteProgressAsync(goalId, _progress.GetValueOrDefault(goalId), CancellationToken.None);
+                await Task.Delay(ReportEvery, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }, CancellationToken.None);
+        return new Reporting(async () =>
+        {
+            await stop.CancelAsync();
+            await loop;
+            stop.Dispose();
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.BackfillProgress.Where(p => p.GoalId == goalId).ExecuteDeleteAsync(CancellationToken.None);
+        }, logger);
+    }
+
+    private async Task WriteProgressAsync(Guid goalId, double progress, CancellationToken ct)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var updated = await db.BackfillProgress.Where(p => p.GoalId == goalId)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Progress, progress).SetProperty(p => p.Instance, instance.Id).SetProperty(p => p.UpdatedAt, now), ct);
+            if (updated == 0)
+            {
+                db.BackfillProgress.Add(new BackfillProgress { GoalId = goalId, Instance = instance.Id, Progress = progress, UpdatedAt = now });
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
+        {
+            // Progress is only shown: a report that fails (a row another instance left, say) is simply the next one's.
+            logger.LogDebug(ex, "Could not report the progress of goal {Goal}", goalId);
+        }
+    }
+
+    private sealed class Reporting(Func<Task> stop, ILogger logger) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await stop();
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+            {
+                logger.LogDebug(ex, "Could not remove a backfill's progress; it is replaced by the next backfill of the goal");
+            }
         }
     }
 

@@ -88,7 +88,7 @@ public sealed class LiveEvaluationWorker(
         IReadOnlyList<(long ProfileId, string Error)> unreadable;
         try
         {
-            unreadable = await evaluation.EvaluateProfilesAsync(marks.Select(m => m.ProfileId).ToList(), ct);
+            unreadable = await evaluation.EvaluateProfilesAsync(marks.Select(m => m.ProfileId).ToList(), claimedOnly: true, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -1,8 +1,8 @@
 namespace GoalsDashboard.Data.Changes;
 
 /// <summary>
-/// Picks up changes this process did not write itself (another instance's, say) within a second, and prunes
-/// the change log. A writer of this process applies its own changes before it answers, without waiting for this.
+/// Picks up changes this process did not write itself (another instance's, say): at once when the store wakes the
+/// feed (PostgreSQL's notifications), else within a second; and prunes the change log. A writer of this process applies its own changes before it answers, without waiting for this.
 /// </summary>
 public sealed class ChangeFeedWorker(ChangeFeed feed, ILogger<ChangeFeedWorker> logger) : BackgroundService
 {
@@ -16,7 +16,7 @@ public sealed class ChangeFeedWorker(ChangeFeed feed, ILogger<ChangeFeedWorker> 
         {
             try
             {
-                await Task.Delay(PollEvery, stoppingToken);
+                await feed.WaitAsync(PollEvery, stoppingToken);
                 await feed.CatchUpAsync(ct: stoppingToken);
                 if (DateTimeOffset.UtcNow - lastPrune > TimeSpan.FromMinutes(10))
                 {

@@ -31,10 +31,13 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     ];
 
     /// <summary>Kept on the coordinator: the change log is one ordered sequence that every app instance reads.</summary>
-    public static readonly IReadOnlyList<string> CoordinatorTables = ["changes"];
+    public static readonly IReadOnlyList<string> CoordinatorTables = ["changes", "backfill_progress", "data_protection_keys", "rate_buckets"];
 
     /// <summary>The column a per-profile table is distributed by.</summary>
     public static string ProfileColumn(string table) => table == "profiles" ? "Id" : "ProfileId";
+
+    public const string ClaimedBy = "ClaimedBy";
+    public const string ClaimedUntil = "ClaimedUntil";
 
     public DbSet<ProfileKey> ProfileKeys => Set<ProfileKey>();
     public DbSet<EventKey> EventKeys => Set<EventKey>();
@@ -86,6 +89,19 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         });
 
         b.Entity<ChangeRecord>(e => e.Property(c => c.Seq).UseIdentityByDefaultColumn());
+
+        // Which instance evaluates a pending profile, until when (docs/decisions/ADR-005-several-instances.md).
+        b.Entity<PendingEvaluation>(e =>
+        {
+            e.Property<Guid?>(ClaimedBy);
+            e.Property<long?>(ClaimedUntil);
+        });
+
+        b.Entity<RateBucket>(e =>
+        {
+            e.ToTable("rate_buckets");
+            e.HasKey(r => r.Partition);
+        });
     }
 }
 

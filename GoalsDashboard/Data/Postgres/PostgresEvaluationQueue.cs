@@ -1,11 +1,19 @@
+using GoalsDashboard.Data.Cluster;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace GoalsDashboard.Data.Postgres;
 
-/// <summary>The evaluation queue in PostgreSQL's <c>pending_evaluations</c>.</summary>
-internal sealed class PostgresEvaluationQueue(IDbContextFactory<AppDbContext> dbFactory) : IEvaluationQueue
+/// <summary>
+/// The evaluation queue in PostgreSQL's <c>pending_evaluations</c>, shared by every instance: a due profile is
+/// claimed by one instance for <see cref="ClaimFor"/> (rows another instance is claiming are skipped, not waited for),
+/// and a claim whose holder died runs out and is taken over (docs/decisions/ADR-005-several-instances.md).
+/// </summary>
+internal sealed class PostgresEvaluationQueue(IDbContextFactory<AppDbContext> dbFactory, AppInstance instance, IConfiguration configuration) : IEvaluationQueue
 {
+    /// <summary>How long a claim holds: longer than a batch takes; after it, another instance evaluates the profile.</summary>
+    public TimeSpan ClaimFor { get; } = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Evaluation:ClaimSeconds", 30)));
+
     /// <summary>A new mark, or a newer version of one, in the connection's open transaction.</summary>
     public static async Task MarkAsync(NpgsqlConnection connection, IReadOnlyCollection<long> profileIds, CancellationToken ct)
     {
@@ -25,13 +33,24 @@ internal sealed class PostgresEvaluationQueue(IDbContextFactory<AppDbContext> db
     public Task MarkAsync(IReadOnlyCollection<long> profileIds, CancellationToken ct = default) =>
         InTransactionAsync(connection => MarkAsync(connection, profileIds, ct), ct);
 
+    /// <summary>Claims up to <paramref name="max"/> due marks for this instance: unclaimed ones, its own, and ones whose claim ran out.</summary>
     public async Task<IReadOnlyList<PendingMark>> DueAsync(int max, DateTimeOffset now, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await OpenAsync(db, ct);
-        await using var command = new NpgsqlCommand(
-            "SELECT \"ProfileId\", \"Version\" FROM pending_evaluations WHERE \"RetryAt\" IS NULL OR \"RetryAt\" <= @now LIMIT @max", connection);
+        await using var command = new NpgsqlCommand($$"""
+            WITH due AS (
+                SELECT "ProfileId" FROM pending_evaluations
+                WHERE ("RetryAt" IS NULL OR "RetryAt" <= @now)
+                  AND ("{{PostgresDbContext.ClaimedUntil}}" IS NULL OR "{{PostgresDbContext.ClaimedUntil}}" <= @now OR "{{PostgresDbContext.ClaimedBy}}" = @me)
+                ORDER BY "ProfileId" LIMIT @max FOR UPDATE SKIP LOCKED)
+            UPDATE pending_evaluations p SET "{{PostgresDbContext.ClaimedBy}}" = @me, "{{PostgresDbContext.ClaimedUntil}}" = @until
+            FROM due WHERE p."ProfileId" = due."ProfileId"
+            RETURNING p."ProfileId", p."Version"
+            """, connection);
         command.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("until", (now + ClaimFor).ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("me", instance.Id);
         command.Parameters.AddWithValue("max", max);
         var result = new List<PendingMark>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -42,19 +61,26 @@ internal sealed class PostgresEvaluationQueue(IDbContextFactory<AppDbContext> db
         return result;
     }
 
-    /// <summary>A mark renewed meanwhile stays, but the evaluation succeeded: it is no longer set aside.</summary>
+    /// <summary>
+    /// A mark renewed meanwhile stays (given back, to be claimed again), but the evaluation succeeded: it is no longer
+    /// set aside. A mark another instance has claimed since is left to it.
+    /// </summary>
     public Task ClearAsync(IReadOnlyList<PendingMark> marks, CancellationToken ct = default) => marks.Count == 0 ? Task.CompletedTask : InTransactionAsync(async connection =>
     {
         // Rows locked in id order first, as MarkAsync takes them.
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($$"""
             SELECT 1 FROM pending_evaluations WHERE "ProfileId" = ANY(@ids) ORDER BY "ProfileId" FOR UPDATE;
             WITH marks AS (SELECT * FROM unnest(@ids, @versions) AS x(id, version)),
-                 cleared AS (DELETE FROM pending_evaluations p USING marks m WHERE p."ProfileId" = m.id AND p."Version" = m.version RETURNING p."ProfileId")
-            UPDATE pending_evaluations p SET "Attempts" = 0, "RetryAt" = NULL, "Error" = NULL FROM marks m
-            WHERE p."ProfileId" = m.id AND p."Attempts" > 0 AND p."ProfileId" NOT IN (SELECT "ProfileId" FROM cleared)
+                 mine AS (SELECT p."ProfileId", p."Version" = m.version AS current FROM pending_evaluations p JOIN marks m ON p."ProfileId" = m.id
+                          WHERE p."{{PostgresDbContext.ClaimedBy}}" IS NULL OR p."{{PostgresDbContext.ClaimedBy}}" = @me),
+                 cleared AS (DELETE FROM pending_evaluations p USING mine WHERE p."ProfileId" = mine."ProfileId" AND mine.current RETURNING p."ProfileId")
+            UPDATE pending_evaluations p SET "Attempts" = 0, "RetryAt" = NULL, "Error" = NULL,
+                "{{PostgresDbContext.ClaimedBy}}" = NULL, "{{PostgresDbContext.ClaimedUntil}}" = NULL
+            FROM mine WHERE p."ProfileId" = mine."ProfileId" AND NOT mine.current
             """, connection);
         command.Parameters.AddWithValue("ids", marks.Select(m => m.ProfileId).ToArray());
         command.Parameters.AddWithValue("versions", marks.Select(m => m.Version).ToArray());
+        command.Parameters.AddWithValue("me", instance.Id);
         await command.ExecuteNonQueryAsync(ct);
     }, ct);
 
@@ -66,6 +92,7 @@ internal sealed class PostgresEvaluationQueue(IDbContextFactory<AppDbContext> db
                 INSERT INTO pending_evaluations ("ProfileId", "Version", "Attempts", "RetryAt", "Error")
                 SELECT id, 1, 1, @now + @first, error FROM unnest(@ids, @errors) AS x(id, error) ORDER BY id
                 ON CONFLICT ("ProfileId") DO UPDATE SET "Attempts" = pending_evaluations."Attempts" + 1, "Error" = excluded."Error",
+                    "ClaimedBy" = NULL, "ClaimedUntil" = NULL,
                     "RetryAt" = @now + LEAST(@longest, @first * (1::bigint << LEAST(pending_evaluations."Attempts", 20)))
                 """, connection);
             var once = failures.DistinctBy(f => f.ProfileId).ToList();

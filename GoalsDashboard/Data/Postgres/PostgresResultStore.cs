@@ -1,4 +1,5 @@
 using GoalsDashboard.Data.Changes;
+using GoalsDashboard.Data.Cluster;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Evaluation;
 using Microsoft.EntityFrameworkCore;
@@ -9,14 +10,24 @@ using static GoalsDashboard.Data.StoredResults;
 namespace GoalsDashboard.Data.Postgres;
 
 /// <summary>The PostgreSQL result store: changed pairs deleted and rewritten with binary COPY, in one transaction with their change record.</summary>
-internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock) : IResultStore
+internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, AppInstance instance, TimeProvider clock) : IResultStore
 {
     private static readonly string DerivedSources = $"\"Source\" IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
 
     public Task ReplaceResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long> profileIds,
-        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default) =>
+        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, bool claimedOnly = false, CancellationToken ct = default) =>
         PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
     {
+        if (claimedOnly)
+        {
+            // The claims stay locked to the commit, so they cannot be taken over in between (the queue's rows first, as every writer takes them).
+            var held = await ClaimedAsync(connection, profileIds, ct);
+            if (held.Count < profileIds.Count)
+            {
+                profileIds = held;
+                results = results.Where(r => held.Contains(r.ProfileId)).ToList();
+            }
+        }
         var fresh = results.ToDictionary(r => (r.GoalId, r.ProfileId), r => Of(r.Result));
         var stored = await StoredAsync(connection, goalIds, profileIds, ct);
         var changed = stored.Keys.Union(fresh.Keys).Where(pair => !Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair))).ToList();
@@ -81,6 +92,22 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
             ChangePayload.Goals([conversion.GoalId]), clock, ct);
         return (true, (Change?)change);
     }, ct);
+
+    private async Task<HashSet<long>> ClaimedAsync(NpgsqlConnection connection, IReadOnlyCollection<long> profileIds, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT "ProfileId" FROM pending_evaluations WHERE "ProfileId" = ANY(@ids) AND "{PostgresDbContext.ClaimedBy}" = @me ORDER BY "ProfileId" FOR UPDATE
+            """, connection);
+        command.Parameters.AddWithValue("ids", profileIds.ToArray());
+        command.Parameters.AddWithValue("me", instance.Id);
+        var held = new HashSet<long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            held.Add(reader.GetInt64(0));
+        }
+        return held;
+    }
 
     /// <summary>Writes results with binary COPY: a backfill's tens of thousands of rows in one stream per table.</summary>
     private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<(Guid Goal, long ProfileId, StoredResult Result)> rows, CancellationToken ct)

@@ -44,6 +44,9 @@ internal static class PostgresStorage
         services.AddSingleton<IResultStore, PostgresResultStore>();
         services.AddSingleton<IEvaluationQueue, PostgresEvaluationQueue>();
         services.AddSingleton<ISqlDialect, PostgresDialect>();
+        services.AddSingleton<IChangeLogHorizon, PostgresChangeLogHorizon>();
+        services.AddSingleton<Cluster.IClusterLocks, PostgresLocks>();
+        services.AddHostedService<PostgresChangeListener>();
     }
 
     private sealed class AsAppContexts(IDbContextFactory<PostgresDbContext> contexts) : IDbContextFactory<AppDbContext>

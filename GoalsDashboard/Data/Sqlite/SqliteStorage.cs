@@ -18,5 +18,7 @@ internal static class SqliteStorage
         services.AddSingleton<IResultStore, SqliteResultStore>();
         services.AddSingleton<IEvaluationQueue, SqliteEvaluationQueue>();
         services.AddSingleton<ISqlDialect, SqliteDialect>();
+        services.AddSingleton<Changes.IChangeLogHorizon, Changes.NoChangeLogHorizon>();
+        services.AddSingleton<Cluster.IClusterLocks, Cluster.LocalLocks>();
     }
 }

@@ -8,7 +8,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace GoalsDashboard.Data.Postgres.Migrations
+namespace GoalsDashboard.Data.Migrations
 {
     [DbContext(typeof(PostgresDbContext))]
     partial class PostgresDbContextModelSnapshot : ModelSnapshot
@@ -89,6 +89,26 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Data.BackfillProgress", b =>
+                {
+                    b.Property<Guid>("GoalId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Instance")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Progress")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("GoalId");
+
+                    b.ToTable("backfill_progress", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Data.Changes.ChangeRecord", b =>
                 {
                     b.Property<long>("Seq")
@@ -121,6 +141,12 @@ namespace GoalsDashboard.Data.Postgres.Migrations
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("ClaimedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Error")
                         .HasColumnType("text");
@@ -160,6 +186,22 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     b.HasKey("ExternalId");
 
                     b.ToTable("profile_keys", (string)null);
+                });
+
+            modelBuilder.Entity("GoalsDashboard.Data.Postgres.RateBucket", b =>
+                {
+                    b.Property<string>("Partition")
+                        .HasColumnType("text");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Partition");
+
+                    b.ToTable("rate_buckets", (string)null);
                 });
 
             modelBuilder.Entity("GoalsDashboard.Domain.ApiToken", b =>
@@ -727,6 +769,25 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     b.HasKey("Key");
 
                     b.ToTable("workspace_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

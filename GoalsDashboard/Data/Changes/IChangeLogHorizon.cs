@@ -1,0 +1,25 @@
+namespace GoalsDashboard.Data.Changes;
+
+/// <summary>
+/// What the store can tell about transactions still in flight, so that the feed holds a missing change number
+/// exactly as long as a transaction that may own it is running (docs/decisions/ADR-005-several-instances.md).
+/// </summary>
+public interface IChangeLogHorizon
+{
+    /// <summary>
+    /// A mark of the transactions begun so far (PostgreSQL: the next transaction id), or null when the store cannot
+    /// tell; then a missing number is taken for a rolled-back transaction after <see cref="ChangeFeed.GapTimeout"/>.
+    /// </summary>
+    Task<long?> BegunAsync(CancellationToken ct);
+
+    /// <summary>Every transaction below this mark has ended (PostgreSQL: the oldest running transaction id), or null.</summary>
+    Task<long?> EndedBelowAsync(CancellationToken ct);
+}
+
+/// <summary>SQLite: one process writes, and only a rolled-back transaction leaves a number out.</summary>
+internal sealed class NoChangeLogHorizon : IChangeLogHorizon
+{
+    public Task<long?> BegunAsync(CancellationToken ct) => Task.FromResult<long?>(null);
+
+    public Task<long?> EndedBelowAsync(CancellationToken ct) => Task.FromResult<long?>(null);
+}

@@ -1,0 +1,102 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace GoalsDashboard.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class ClusterCoordination : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "ClaimedBy",
+                table: "pending_evaluations",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "ClaimedUntil",
+                table: "pending_evaluations",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "backfill_progress",
+                columns: table => new
+                {
+                    GoalId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Instance = table.Column<Guid>(type: "uuid", nullable: false),
+                    Progress = table.Column<double>(type: "double precision", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_backfill_progress", x => x.GoalId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "rate_buckets",
+                columns: table => new
+                {
+                    Partition = table.Column<string>(type: "text", nullable: false),
+                    Tokens = table.Column<double>(type: "double precision", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_rate_buckets", x => x.Partition);
+                });
+
+            // Wakes every instance's change feed when a change commits (a notification is sent at commit, once per
+            // transaction); followers still poll, so a missed one only delays (docs/decisions/ADR-005-several-instances.md).
+            migrationBuilder.Sql("""
+                CREATE FUNCTION goals_notify_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('goals_changes', '');
+                    RETURN NULL;
+                END $$;
+                CREATE TRIGGER changes_notify AFTER INSERT ON changes FOR EACH STATEMENT EXECUTE FUNCTION goals_notify_changes();
+                """);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("DROP TRIGGER changes_notify ON changes; DROP FUNCTION goals_notify_changes();");
+            migrationBuilder.DropTable(
+                name: "backfill_progress");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "rate_buckets");
+
+            migrationBuilder.DropColumn(
+                name: "ClaimedBy",
+                table: "pending_evaluations");
+
+            migrationBuilder.DropColumn(
+                name: "ClaimedUntil",
+                table: "pending_evaluations");
+        }
+    }
+}
