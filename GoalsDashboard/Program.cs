@@ -65,7 +65,6 @@ app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => a
 app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), ui => ui.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Threading.RateLimiting;
+using GoalsDashboard.Data.Cluster;
 using GoalsDashboard.Domain;
 using Microsoft.AspNetCore.Authentication;
 
@@ -18,8 +18,6 @@ public static class ApiJson
 
 public static class ApiSetup
 {
-    public const string RateLimitPolicy = "per-token";
-
     public static IServiceCollection AddGoalsApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<FailedAuthentications>();
@@ -38,30 +36,21 @@ public static class ApiSetup
         services.AddProblemDetails();
         services.AddExceptionHandler<DatabaseUnavailableHandler>();
 
-        var perMinute = configuration.GetValue("Api:RequestsPerMinute", 12_000);
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(RateLimitPolicy, context =>
-            {
-                var token = context.User.FindFirst(ApiTokenAuthenticationHandler.TokenIdClaim)?.Value ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
-                return RateLimitPartition.GetTokenBucketLimiter(token, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(1, perMinute / 6),
-                    TokensPerPeriod = Math.Max(1, perMinute / 60),
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
-            options.OnRejected = async (context, ct) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await Results.Problem(title: "Too many requests", detail: "This token is over its rate limit; retry after the number of seconds in Retry-After.",
-                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
-            };
-        });
         return services;
+    }
+
+    /// <summary>Each token's requests count against its limit on every instance together (<see cref="IRequestLimit"/>).</summary>
+    private static async ValueTask<object?> LimitRequestsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var partition = http.User.FindFirst(ApiTokenAuthenticationHandler.TokenIdClaim)?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+        if (await http.RequestServices.GetRequiredService<IRequestLimit>().TryTakeAsync(partition, http.RequestAborted))
+        {
+            return await next(context);
+        }
+        http.Response.Headers.RetryAfter = "1";
+        return Results.Problem(title: "Too many requests", detail: "This token is over its rate limit; retry after the number of seconds in Retry-After.",
+            statusCode: StatusCodes.Status429TooManyRequests);
     }
 
     private static Action<Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder> Scope(string scope) => policy => policy
@@ -71,7 +60,7 @@ public static class ApiSetup
 
     public static IEndpointRouteBuilder MapGoalsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
+        var api = endpoints.MapGroup("/api/v1").AddEndpointFilter(LimitRequestsAsync).DisableAntiforgery();
         // The product's rules and optimistic concurrency answer the same way from every endpoint.
         api.AddEndpointFilter(async (context, next) =>
         {

@@ -29,7 +29,11 @@ public sealed class DatabaseInitializer(
         await services.GetRequiredService<WorkspaceSettingsService>().LoadAsync(ct);
         // Built in the background so the first analytics page does not wait for a read of every event.
         _ = services.GetRequiredService<ActivityIndex>().ReadyAsync(services.GetRequiredService<Workspace>().TimeZone);
+        // Instances starting together on one database take turns, so the admin, the token and the demo are made once.
+        await using var turn = await services.GetRequiredService<Cluster.IClusterLocks>().LockAsync("initialize", ct);
         await using var scope = services.CreateAsyncScope();
+        // The sign-in keys: made by the first instance, read by the others.
+        scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("startup").Protect("key");
         await EnsureRolesAsync(scope.ServiceProvider);
         var seedDemo = configuration.GetValue("Demo:Seed", true);
         var adminEmail = configuration["Bootstrap:AdminEmail"];

@@ -1,6 +1,7 @@
 using GoalsDashboard.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace GoalsDashboard.Components.Account;
@@ -18,6 +19,9 @@ public static class IdentityServiceCollectionExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        // The keys that sign cookies and antiforgery tokens live in the database: a cookie from one instance opens
+        // pages on every other, and survives restarts (docs/decisions/ADR-005-several-instances.md).
+        services.AddDataProtection().SetApplicationName("GoalsDashboard").PersistKeysToDbContext<AppDbContext>();
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = LoginPath;

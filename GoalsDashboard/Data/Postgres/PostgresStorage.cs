@@ -46,6 +46,7 @@ internal static class PostgresStorage
         services.AddSingleton<ISqlDialect, PostgresDialect>();
         services.AddSingleton<IChangeLogHorizon, PostgresChangeLogHorizon>();
         services.AddSingleton<Cluster.IClusterLocks, PostgresLocks>();
+        services.AddSingleton<Cluster.IRequestLimit, PostgresRequestLimit>();
         services.AddHostedService<PostgresChangeListener>();
     }
 

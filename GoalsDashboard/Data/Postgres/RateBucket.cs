@@ -1,13 +1,16 @@
 namespace GoalsDashboard.Data.Postgres;
 
-/// <summary>One API token's request bucket, shared by every instance (docs/decisions/ADR-005-several-instances.md).</summary>
+/// <summary>
+/// One API token's requests in the current window, counted by every instance together
+/// (docs/decisions/ADR-005-several-instances.md).
+/// </summary>
 public sealed class RateBucket
 {
     public string Partition { get; set; } = "";
 
-    /// <summary>Requests it may still make now.</summary>
-    public double Tokens { get; set; }
+    /// <summary>The window counted (its number since the Unix epoch, by the database's clock).</summary>
+    public long Window { get; set; }
 
-    /// <summary>When <see cref="Tokens"/> was computed (Unix ms, the database's clock).</summary>
-    public long UpdatedAt { get; set; }
+    /// <summary>Requests in that window, the refused ones included.</summary>
+    public int Count { get; set; }
 }

@@ -20,5 +20,6 @@ internal static class SqliteStorage
         services.AddSingleton<ISqlDialect, SqliteDialect>();
         services.AddSingleton<Changes.IChangeLogHorizon, Changes.NoChangeLogHorizon>();
         services.AddSingleton<Cluster.IClusterLocks, Cluster.LocalLocks>();
+        services.AddSingleton<Cluster.IRequestLimit, Cluster.LocalRequestLimit>();
     }
 }

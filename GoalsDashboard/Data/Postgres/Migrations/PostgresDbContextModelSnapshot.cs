@@ -8,7 +8,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace GoalsDashboard.Data.Migrations
+namespace GoalsDashboard.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresDbContext))]
     partial class PostgresDbContextModelSnapshot : ModelSnapshot
@@ -193,10 +193,10 @@ namespace GoalsDashboard.Data.Migrations
                     b.Property<string>("Partition")
                         .HasColumnType("text");
 
-                    b.Property<double>("Tokens")
-                        .HasColumnType("double precision");
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
 
-                    b.Property<long>("UpdatedAt")
+                    b.Property<long>("Window")
                         .HasColumnType("bigint");
 
                     b.HasKey("Partition");

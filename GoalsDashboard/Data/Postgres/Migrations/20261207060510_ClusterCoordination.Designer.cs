@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace GoalsDashboard.Data.Postgres.Migrations
 {
     [DbContext(typeof(PostgresDbContext))]
-    [Migration("20261207055856_ClusterCoordination")]
+    [Migration("20261207060510_ClusterCoordination")]
     partial class ClusterCoordination
     {
         /// <inheritdoc />
@@ -196,10 +196,10 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     b.Property<string>("Partition")
                         .HasColumnType("text");
 
-                    b.Property<double>("Tokens")
-                        .HasColumnType("double precision");
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
 
-                    b.Property<long>("UpdatedAt")
+                    b.Property<long>("Window")
                         .HasColumnType("bigint");
 
                     b.HasKey("Partition");

@@ -57,8 +57,8 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                 columns: table => new
                 {
                     Partition = table.Column<string>(type: "text", nullable: false),
-                    Tokens = table.Column<double>(type: "double precision", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
+                    Window = table.Column<long>(type: "bigint", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
