@@ -33,7 +33,7 @@ public sealed class DatabaseInitializer(
         await using var turn = await services.GetRequiredService<Cluster.IClusterLocks>().LockAsync("initialize", ct);
         await using var scope = services.CreateAsyncScope();
         // The sign-in keys: made by the first instance, read by the others.
-        scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("startup").Protect("key");
+        scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("startup").Protect([1]);
         await EnsureRolesAsync(scope.ServiceProvider);
         var seedDemo = configuration.GetValue("Demo:Seed", true);
         var adminEmail = configuration["Bootstrap:AdminEmail"];
