@@ -17,7 +17,7 @@ namespace GoalsDashboard.Tests.Api;
 /// </summary>
 public class CrashRecoveryTests
 {
-    private const string Token = "crash-test-token";
+    internal const string Token = "crash-test-token";
     private const int KillAfter = 24;
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddDays(-20);
 
@@ -99,7 +99,7 @@ public class CrashRecoveryTests
         }
     }
 
-    private static async Task AssertCompletionsEqualRecomputationAsync(GoalsAppFactory factory)
+    internal static async Task AssertCompletionsEqualRecomputationAsync(GoalsAppFactory factory)
     {
         var goals = await factory.QueryAsync(db => db.Goals.AsNoTracking().Where(g => g.Status == GoalStatus.Active).ToListAsync());
         var stored = await factory.QueryAsync(db => db.Completions.AsNoTracking().ToListAsync());
@@ -119,14 +119,14 @@ public class CrashRecoveryTests
         Assert.Equal(expected.Order().ToList(), stored.Select(c => (c.GoalId, c.ProfileId, c.CompletedAt)).Order().ToList());
     }
 
-    private static HttpClient Client(string baseUrl)
+    internal static HttpClient Client(string baseUrl)
     {
         var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         return http;
     }
 
-    private static readonly string[] Goals =
+    internal static readonly string[] Goals =
     [
         """{"name":"Purchase","type":"custom_event","groups":[{"conditions":[{"kind":"event","event_name":"purchase"}]}]}""",
         """{"name":"Pricing","type":"pageview","groups":[{"conditions":[{"kind":"pageview","path":"/pricing"}]}]}""",
@@ -134,7 +134,7 @@ public class CrashRecoveryTests
     ];
 
     /// <summary>200 events over 50 profiles; batches overlap profiles, so evaluation must merge late arrivals.</summary>
-    private static (string[] Ids, string Body) Batch(int number)
+    internal static (string[] Ids, string Body) Batch(int number)
     {
         var random = new Random(number);
         var ids = new string[200];

@@ -26,7 +26,8 @@ public sealed class AppProcess : IAsyncDisposable
     /// Starts the built app. <paramref name="asTheReadmeDoes"/>: through <c>dotnet run --project GoalsDashboard</c>
     /// (its launch profile, its environment), as the README's run command does, rather than the dll alone.
     /// </summary>
-    public static async Task<AppProcess> StartAsync(TestDatabase database, string apiToken, bool asTheReadmeDoes = false)
+    public static async Task<AppProcess> StartAsync(TestDatabase database, string apiToken, bool asTheReadmeDoes = false,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -58,6 +59,10 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Bootstrap__ApiToken"] = apiToken;
         start.Environment["Bootstrap__AdminEmail"] = GoalsAppFactory.AdminEmail;
         start.Environment["Bootstrap__AdminPassword"] = GoalsAppFactory.AdminPassword;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__")] = value;
+        }
         var process = Process.Start(start)!;
         var app = new AppProcess(process, $"http://127.0.0.1:{port}");
         process.OutputDataReceived += (_, e) => app.Keep(e.Data);
@@ -89,6 +94,9 @@ public sealed class AppProcess : IAsyncDisposable
         await app.DisposeAsync();
         throw new TimeoutException("The app did not answer /health within 60 s.");
     }
+
+    /// <summary>How many lines the app printed that contain <paramref name="text"/>.</summary>
+    public int Printed(string text) => _output.Count(line => line.Contains(text, StringComparison.Ordinal));
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing — a crash.</summary>
     public void Kill()
