@@ -205,6 +205,22 @@ public class IngestionApiTests(EmptyAppFixture fixture) : IClassFixture<EmptyApp
         using var client = Factory.ApiClient(await Factory.CreateTokenAsync(false, ApiScopes.GoalsRead, ApiScopes.GoalsWrite));
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostJsonAsync("/api/v1/events", """{"profile_id":"p","name":"a"}""")).StatusCode);
     }
+
+    [Fact]
+    public async Task TheSameConversionRecordedTwice_IsStoredOnce()
+    {
+        // A client that retries after a lost answer (an instance died) sends the same conversion again.
+        using var client = Factory.ApiClient();
+        const string body = """{"goal":"Retried purchase","profile_id":"retrier","timestamp":"2026-03-04T10:00:00Z","value":12.5}""";
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/v1/conversions", body)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/v1/conversions", body)).StatusCode);
+        var goal = await Factory.QueryAsync(db => db.Goals.Where(g => g.Name == "Retried purchase").Select(g => g.Id).SingleAsync());
+        Assert.Equal(1, await Factory.QueryAsync(db => db.Conversions.CountAsync(c => c.GoalId == goal && c.Source == ConversionSource.Api)));
+
+        // Another instant is another conversion.
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/v1/conversions", body.Replace("10:00:00Z", "10:00:01Z"))).StatusCode);
+        Assert.Equal(2, await Factory.QueryAsync(db => db.Conversions.CountAsync(c => c.GoalId == goal && c.Source == ConversionSource.Api)));
+    }
 }
 
 public class RateLimitTests

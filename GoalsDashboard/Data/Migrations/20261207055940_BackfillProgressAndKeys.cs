@@ -38,11 +38,19 @@ namespace GoalsDashboard.Data.Migrations
                 {
                     table.PrimaryKey("PK_data_protection_keys", x => x.Id);
                 });
+
+            // A conversion is stored once: a repeated write of the same one (a retried request) changes nothing
+            // (docs/decisions/ADR-005-several-instances.md). Duplicates already stored are dropped first.
+            migrationBuilder.Sql("""
+                DELETE FROM conversions WHERE Id NOT IN (SELECT MIN(Id) FROM conversions GROUP BY ProfileId, GoalId, Source, Timestamp, IFNULL(EventId, -1));
+                CREATE UNIQUE INDEX UX_conversions_once ON conversions (ProfileId, GoalId, Source, Timestamp, IFNULL(EventId, -1));
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP INDEX UX_conversions_once;");
             migrationBuilder.DropTable(
                 name: "backfill_progress");
 

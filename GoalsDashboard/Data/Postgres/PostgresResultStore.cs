@@ -74,7 +74,7 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
     {
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO conversions ("GoalId", "ProfileId", "Timestamp", "Source", "EventId", "Channel", "Site", "Value")
-            VALUES (@goal, @profile, @at, @source, @event, @channel, @site, @value)
+            VALUES (@goal, @profile, @at, @source, @event, @channel, @site, @value) ON CONFLICT DO NOTHING
             """, connection))
         {
             insert.Parameters.AddWithValue("goal", conversion.GoalId);

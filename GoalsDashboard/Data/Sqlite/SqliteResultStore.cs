@@ -76,7 +76,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         await SqliteBulk.InsertAsync(connection, tx, [conversion],
-            "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7)",
+            "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
             c => [SqliteValues.GoalKey(c.GoalId), c.ProfileId, c.Timestamp.ToUnixTimeMilliseconds(), (int)c.Source, c.EventId, c.Channel, c.Site,
                   c.Value is { } v ? (double)v : null], ct);
         await SqliteEvaluationQueue.MarkAsync(connection, tx, [conversion.ProfileId], ct);
@@ -94,7 +94,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
             r => [r.Goal, r.ProfileId, r.Result.Completion!.Value.At, r.Result.Completion.Value.Trigger, r.Result.Completion.Value.Channel,
                   r.Result.Completion.Value.Site, r.Result.Completion.Value.Value], ct);
         await SqliteBulk.InsertAsync(connection, tx, rows.SelectMany(r => r.Result.Conversions.Select(c => (r.Goal, r.ProfileId, Conversion: c))).ToList(),
-            "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7)",
+            "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
             c => [c.Goal, c.ProfileId, c.Conversion.At, c.Conversion.Source, c.Conversion.EventId, c.Conversion.Channel, c.Conversion.Site, c.Conversion.Value], ct);
     }
 

@@ -75,12 +75,21 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                 END $$;
                 CREATE TRIGGER changes_notify AFTER INSERT ON changes FOR EACH STATEMENT EXECUTE FUNCTION goals_notify_changes();
                 """);
+
+            // A conversion is stored once: a repeated write of the same one (a retried request) changes nothing.
+            // The profile leads, as every unique index of a per-profile table must on Citus.
+            migrationBuilder.Sql("""
+                DELETE FROM conversions c USING conversions d
+                WHERE c."ProfileId" = d."ProfileId" AND c."GoalId" = d."GoalId" AND c."Source" = d."Source" AND c."Timestamp" = d."Timestamp"
+                  AND c."EventId" IS NOT DISTINCT FROM d."EventId" AND c."Id" > d."Id";
+                CREATE UNIQUE INDEX "UX_conversions_once" ON conversions ("ProfileId", "GoalId", "Source", "Timestamp", "EventId") NULLS NOT DISTINCT;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP TRIGGER changes_notify ON changes; DROP FUNCTION goals_notify_changes();");
+            migrationBuilder.Sql("DROP INDEX \"UX_conversions_once\"; DROP TRIGGER changes_notify ON changes; DROP FUNCTION goals_notify_changes();");
             migrationBuilder.DropTable(
                 name: "backfill_progress");
 
