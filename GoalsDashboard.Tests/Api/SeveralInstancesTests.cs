@@ -30,9 +30,9 @@ public class SeveralInstancesTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "goalsdashboard-tests", "instances-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        await using var database = TestDatabase.Create(folder);
+        await using var database = TestDatabase.Create(folder, migrated: false);
 
-        // Started together on an empty database: one migrates and makes the admin and the token, the other waits.
+        // Started together on a database with no tables: one migrates and makes the admin and the token, the other waits.
         var started = await Task.WhenAll(Start(database, folder), Start(database, folder));
         var (a, b) = (started[0], started[1]);
         await using var survivor = b;

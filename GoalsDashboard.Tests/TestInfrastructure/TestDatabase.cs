@@ -41,8 +41,11 @@ public sealed class TestDatabase : IAsyncDisposable
         ["ConnectionStrings:Default"] = ConnectionString,
     };
 
-    /// <summary>A new empty database: on SQLite a file (not yet created) in <paramref name="folder"/>.</summary>
-    public static TestDatabase Create(string folder)
+    /// <summary>
+    /// A new empty database: on SQLite a file (not yet created) in <paramref name="folder"/>; on PostgreSQL a copy of a
+    /// migrated template, or with <paramref name="migrated"/> false a database with no tables (the app migrates it).
+    /// </summary>
+    public static TestDatabase Create(string folder, bool migrated = true)
     {
         if (!OnPostgres)
         {
@@ -51,9 +54,8 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         var server = Environment.GetEnvironmentVariable("GOALS_TEST_POSTGRES")
             ?? throw new InvalidOperationException("GOALS_TEST_PROVIDER=Postgres needs GOALS_TEST_POSTGRES, the server's connection string (test.sh sets both).");
-        var template = Template(server);
         var name = "gd_" + Guid.NewGuid().ToString("N");
-        Execute(server, $"CREATE DATABASE {name} TEMPLATE {template}");
+        Execute(server, migrated ? $"CREATE DATABASE {name} TEMPLATE {Template(server)}" : $"CREATE DATABASE {name}");
         return new TestDatabase("Postgres", With(server, name), null, name);
     }
 

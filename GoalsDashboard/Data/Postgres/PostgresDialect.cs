@@ -1,11 +1,15 @@
 using System.Data.Common;
 using GoalsDashboard.Data.Sql;
+using GoalsDashboard.Data.Cluster;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace GoalsDashboard.Data.Postgres;
 
 /// <summary>PostgreSQL's answers to the shared SQL's questions.</summary>
-internal sealed class PostgresDialect : ISqlDialect
+internal sealed class PostgresDialect(IClusterLocks locks) : ISqlDialect
 {
     public async Task<DbConnection> OpenAsync(AppDbContext db, CancellationToken ct)
     {
@@ -13,8 +17,28 @@ internal sealed class PostgresDialect : ISqlDialect
         return db.Database.GetDbConnection();
     }
 
-    /// <summary>EF Core creates the database when it is missing, and holds a lock while migrating, so instances starting together take turns.</summary>
-    public Task MigrateAsync(AppDbContext db, CancellationToken ct) => db.Database.MigrateAsync(ct);
+    /// <summary>
+    /// Creates the database when it is missing, then migrates under an advisory lock: instances starting together
+    /// take turns, and the later ones find the migrations applied (EF Core's own migration lock did not stop two
+    /// instances from applying the same migration here).
+    /// </summary>
+    public async Task MigrateAsync(AppDbContext db, CancellationToken ct)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(ct))
+        {
+            try
+            {
+                await creator.CreateAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                // Another instance made it first.
+            }
+        }
+        await using var turn = await locks.LockAsync("migrate", ct);
+        await db.Database.MigrateAsync(ct);
+    }
 
     public object GoalKey(Guid goalId) => goalId;
 
