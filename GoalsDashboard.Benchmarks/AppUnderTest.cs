@@ -90,7 +90,10 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
     }
 
     /// <summary>Posts every event in batches of 1000 from parallel senders; then waits for the live evaluation queue to empty.</summary>
-    public async Task<(TimeSpan Acknowledged, TimeSpan Evaluated)> IngestAsync(EventData data, int senders)
+    public Task<(TimeSpan Acknowledged, TimeSpan Evaluated)> IngestAsync(EventData data, int senders) => IngestAsync(data, senders, [this]);
+
+    /// <summary>As above, sender i posting to instance i mod n (several instances on one database).</summary>
+    public async Task<(TimeSpan Acknowledged, TimeSpan Evaluated)> IngestAsync(EventData data, int senders, IReadOnlyList<AppUnderTest> instances)
     {
         var batches = new ConcurrentQueue<string>();
         for (var start = 0; start < data.Count; start += 1000)
@@ -98,11 +101,12 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
             batches.Enqueue(EventData.ToJson(data.Events.AsSpan(start, Math.Min(1000, data.Count - start))));
         }
         var stopwatch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(sender => Task.Run(async () =>
         {
+            var http = instances[sender % instances.Count]._http;
             while (batches.TryDequeue(out var body))
             {
-                using var response = await _http.PostAsync("/api/v1/events", Json(body));
+                using var response = await http.PostAsync("/api/v1/events", Json(body));
                 if (response.StatusCode != HttpStatusCode.Accepted)
                 {
                     throw new InvalidOperationException($"Ingestion answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -132,6 +136,68 @@ internal sealed partial class AppUnderTest : IAsyncDisposable
             latencies.Add(stopwatch.Elapsed.TotalMilliseconds);
         }
         return latencies;
+    }
+
+    /// <summary>
+    /// One signup for a brand-new profile at a time, posted to this instance and timed until <paramref name="other"/>'s
+    /// stats API counts the completion (it follows this instance's writes through the change feed).
+    /// </summary>
+    public async Task<List<double>> MeasureLatencyOnAsync(AppUnderTest other, int samples)
+    {
+        string goal;
+        await using (var connection = await Database.OpenAsync())
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT \"Id\" FROM goals WHERE \"Name\" = 'Signup Completed'";
+            goal = (await command.ExecuteScalarAsync())!.ToString()!.ToLowerInvariant();
+        }
+        var day = DateTimeOffset.UtcNow;
+        var stats = $"/api/v1/goals/{goal}/stats?from={day.AddDays(-1):yyyy-MM-dd}&to={day.AddDays(1):yyyy-MM-dd}";
+        async Task<int> CompletionsAsync() =>
+            System.Text.Json.JsonDocument.Parse(await other._http.GetStringAsync(stats)).RootElement.GetProperty("completions").GetInt32();
+        var latencies = new List<double>();
+        for (var i = 0; i < samples; i++)
+        {
+            var before = await CompletionsAsync();
+            var body = $$"""{"profile_id":"other-{{i}}-{{Guid.NewGuid():N}}","name":"signup_completed","site":"www.example.com","channel":"direct"}""";
+            var stopwatch = Stopwatch.StartNew();
+            using (var response = await _http.PostAsync("/api/v1/events", Json(body)))
+            {
+                response.EnsureSuccessStatusCode();
+            }
+            while (await CompletionsAsync() <= before)
+            {
+                if (stopwatch.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new TimeoutException("The other instance did not show the completion within 30 s.");
+                }
+                await Task.Delay(5);
+            }
+            latencies.Add(stopwatch.Elapsed.TotalMilliseconds);
+        }
+        return latencies;
+    }
+
+    /// <summary>Every goal's stats for the last 30 days, as this instance's API answers them.</summary>
+    public async Task<List<string>> AllStatsAsync()
+    {
+        var ids = new List<string>();
+        await using (var connection = await Database.OpenAsync())
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT \"Id\" FROM goals ORDER BY \"Name\"";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetValue(0).ToString()!.ToLowerInvariant());
+            }
+        }
+        var answers = new List<string>();
+        foreach (var id in ids)
+        {
+            answers.Add(await _http.GetStringAsync($"/api/v1/goals/{id}/stats"));
+        }
+        return answers;
     }
 
     /// <summary>Saves a new goal and reads the app's own timing of its evaluation over all history.</summary>

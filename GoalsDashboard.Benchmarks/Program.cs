@@ -3,7 +3,9 @@ using System.Globalization;
 using GoalsDashboard.Benchmarks;
 
 // Usage: dotnet run -c Release --project GoalsDashboard.Benchmarks -- [--profiles 100000] [--events 1000000] [--senders 2] [--database file] [--direct]
-//        [--provider sqlite|postgres] [--postgres "Host=…;Username=…"]
+//        [--provider sqlite|postgres] [--postgres "Host=…;Username=…"] [--instances 2]
+// With --instances N (PostgreSQL), N app instances run on the one database: senders are spread over them, latency is
+// also read on another instance than the one that took the event, and their stats are compared.
 // With --provider postgres the app runs on PostgreSQL: two databases (the app's, the raw baseline's) are made on the
 // server that --postgres (or GOALS_BENCH_POSTGRES) names, and dropped at the end; --database and --direct are SQLite's.
 // With --database, the loaded database is kept in that file; when the file already exists, loading is
@@ -12,7 +14,7 @@ using GoalsDashboard.Benchmarks;
 // With --direct, events are written straight into the app's database instead of through the API, and
 // the goals are then evaluated by backfill: for large runs (10M events) where ingestion is not measured.
 var options = BenchmarkOptions.Parse(args);
-Console.WriteLine($"GoalsDashboard benchmark ({options.Provider}): {options.Profiles:N0} profiles, {options.Events:N0} events, {options.Senders} senders, {Environment.ProcessorCount} cores");
+Console.WriteLine($"GoalsDashboard benchmark ({options.Provider}, {options.Instances} instance(s)): {options.Profiles:N0} profiles, {options.Events:N0} events, {options.Senders} senders, {Environment.ProcessorCount} cores");
 
 var folder = Path.Combine(Path.GetTempPath(), "goalsdashboard-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(folder);
@@ -55,16 +57,37 @@ try
     var rawRate = data.Count / raw.TotalSeconds;
     results.Add((database.RawLabel, $"{rawRate:N0} events/s", "the machine's limit"));
 
+    var instances = new List<AppUnderTest> { app };
+    for (var i = 1; i < options.Instances; i++)
+    {
+        instances.Add(await AppUnderTest.StartAsync(database));
+    }
+    var on = options.Instances > 1 ? $" ({options.Instances} instances, senders spread over them)" : "";
+
     // 2. The real endpoint, batches of 1000, live evaluation of 10 goals running meanwhile.
-    var ingest = await app.IngestAsync(data, options.Senders);
+    var ingest = await app.IngestAsync(data, options.Senders, instances);
     var ingestRate = data.Count / ingest.Acknowledged.TotalSeconds;
     var liveRate = data.Count / ingest.Evaluated.TotalSeconds;
-    results.Add(("HTTP ingestion, all batches acknowledged (202)", $"{ingestRate:N0} events/s ({ingestRate / rawRate:P0} of raw)", ">= 50% of raw"));
-    results.Add(("HTTP ingestion until live evaluation caught up", $"{liveRate:N0} events/s ({liveRate / rawRate:P0} of raw)", ">= 50% of raw"));
+    results.Add(($"HTTP ingestion, all batches acknowledged (202){on}", $"{ingestRate:N0} events/s ({ingestRate / rawRate:P0} of raw)", ">= 50% of raw"));
+    results.Add(($"HTTP ingestion until live evaluation caught up{on}", $"{liveRate:N0} events/s ({liveRate / rawRate:P0} of raw)", ">= 50% of raw"));
 
     // 3. Event-to-completion latency, one event at a time on the loaded database.
     var latencies = await app.MeasureLatencyAsync(samples: 20);
     results.Add(("Event-to-completion latency (median / max of 20)", $"{Median(latencies):N0} ms / {latencies.Max():N0} ms", "<= 1000 ms"));
+    if (instances.Count > 1)
+    {
+        var across = await app.MeasureLatencyOnAsync(instances[1], samples: 20);
+        results.Add(("Event-to-completion latency, posted to one instance, read from another's stats API (median / max of 20)",
+            $"{Median(across):N0} ms / {across.Max():N0} ms", "<= 1000 ms"));
+        var stats = await Task.WhenAll(instances.Select(i => i.AllStatsAsync()));
+        var equal = stats.All(s => s.SequenceEqual(stats[0]));
+        results.Add(($"Stats of every goal (last 30 days) on {instances.Count} instances", equal ? $"equal ({stats[0].Count} goals)" : "DIFFERENT", "equal"));
+        foreach (var other in instances.Skip(1))
+        {
+            results.Add(("Peak memory of the other instance (VmHWM)", $"{other.PeakMemoryMegabytes():N0} MB", "<= 400 MB"));
+            await other.DisposeAsync();
+        }
+    }
 
     // 4. Backfill of one new goal over every stored event.
     var backfill = await app.BackfillAsync(Workload.BackfillGoal);
@@ -126,7 +149,7 @@ static double Median(IReadOnlyList<double> values)
     return sorted[sorted.Length / 2];
 }
 
-internal sealed record BenchmarkOptions(int Profiles, int Events, int Senders, string? Database, bool Direct, string Provider, string? Postgres)
+internal sealed record BenchmarkOptions(int Profiles, int Events, int Senders, string? Database, bool Direct, string Provider, string? Postgres, int Instances)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -149,7 +172,12 @@ internal sealed record BenchmarkOptions(int Profiles, int Events, int Senders, s
         {
             throw new ArgumentException("--database and --direct work on SQLite only.");
         }
+        var instances = Get("--instances", 1);
+        if (instances < 1 || instances > 1 && provider != "postgres")
+        {
+            throw new ArgumentException("--instances above 1 needs --provider postgres (several instances share one PostgreSQL database).");
+        }
         return new BenchmarkOptions(Get("--profiles", 100_000), Get("--events", 1_000_000), Get("--senders", 2),
-            Text("--database"), args.Contains("--direct"), provider, Text("--postgres") ?? Environment.GetEnvironmentVariable("GOALS_BENCH_POSTGRES"));
+            Text("--database"), args.Contains("--direct"), provider, Text("--postgres") ?? Environment.GetEnvironmentVariable("GOALS_BENCH_POSTGRES"), instances);
     }
 }
