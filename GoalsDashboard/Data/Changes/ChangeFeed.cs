@@ -16,6 +16,9 @@ namespace GoalsDashboard.Data.Changes;
 public sealed class ChangeFeed(IDbContextFactory<AppDbContext> dbFactory, IAnalyticsStore store, IChangeLogHorizon horizon, IServiceProvider services,
     TimeProvider clock, ILogger<ChangeFeed> logger)
 {
+    // Resolved when first used, as the handlers are: the notifier's registration depends on the store.
+    private IChangeNotifier Notifier => field ??= services.GetService<IChangeNotifier>() ?? new NoChangeNotifier();
+
     /// <summary>How long a missing number is waited for, where the store cannot tell whether its transaction still runs.</summary>
     public static readonly TimeSpan GapTimeout = TimeSpan.FromMinutes(2);
 
@@ -115,9 +118,10 @@ public sealed class ChangeFeed(IDbContextFactory<AppDbContext> dbFactory, IAnaly
         Interlocked.Exchange(ref _readAt, clock.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
-    /// <summary>A writer of this process committed this change: applied without reading it back.</summary>
+    /// <summary>A writer of this process committed this change: applied without reading it back, and the other instances are told.</summary>
     public void Committed(Change change)
     {
+        Notifier.Notify();
         if (change.Seq > Applied)
         {
             _local[change.Seq] = change;

@@ -23,3 +23,18 @@ internal sealed class NoChangeLogHorizon : IChangeLogHorizon
 
     public Task<long?> EndedBelowAsync(CancellationToken ct) => Task.FromResult<long?>(null);
 }
+
+/// <summary>Tells the other instances that this one committed changes (PostgreSQL: a notification), so they read the log now.</summary>
+public interface IChangeNotifier
+{
+    /// <summary>Asks for one notification soon; calls made while one is being sent are covered by the next.</summary>
+    void Notify();
+}
+
+/// <summary>SQLite: one process, no one to tell.</summary>
+internal sealed class NoChangeNotifier : IChangeNotifier
+{
+    public void Notify()
+    {
+    }
+}

@@ -48,6 +48,9 @@ internal static class PostgresStorage
         services.AddSingleton<Cluster.IClusterLocks, PostgresLocks>();
         services.AddSingleton<Cluster.IRequestLimit, PostgresRequestLimit>();
         services.AddHostedService<PostgresChangeListener>();
+        services.AddSingleton<PostgresChangeNotifier>();
+        services.AddSingleton<IChangeNotifier>(provider => provider.GetRequiredService<PostgresChangeNotifier>());
+        services.AddHostedService(provider => provider.GetRequiredService<PostgresChangeNotifier>());
     }
 
     private sealed class AsAppContexts(IDbContextFactory<PostgresDbContext> contexts) : IDbContextFactory<AppDbContext>

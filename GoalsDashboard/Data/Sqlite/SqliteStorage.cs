@@ -19,6 +19,7 @@ internal static class SqliteStorage
         services.AddSingleton<IEvaluationQueue, SqliteEvaluationQueue>();
         services.AddSingleton<ISqlDialect, SqliteDialect>();
         services.AddSingleton<Changes.IChangeLogHorizon, Changes.NoChangeLogHorizon>();
+        services.AddSingleton<Changes.IChangeNotifier, Changes.NoChangeNotifier>();
         services.AddSingleton<Cluster.IClusterLocks, Cluster.LocalLocks>();
         services.AddSingleton<Cluster.IRequestLimit, Cluster.LocalRequestLimit>();
     }

@@ -65,16 +65,6 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     table.PrimaryKey("PK_rate_buckets", x => x.Partition);
                 });
 
-            // Wakes every instance's change feed when a change commits (a notification is sent at commit, once per
-            // transaction); followers still poll, so a missed one only delays (docs/decisions/ADR-005-several-instances.md).
-            migrationBuilder.Sql("""
-                CREATE FUNCTION goals_notify_changes() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    PERFORM pg_notify('goals_changes', '');
-                    RETURN NULL;
-                END $$;
-                CREATE TRIGGER changes_notify AFTER INSERT ON changes FOR EACH STATEMENT EXECUTE FUNCTION goals_notify_changes();
-                """);
 
             // A conversion is stored once: a repeated write of the same one (a retried request) changes nothing.
             // The profile leads, as every unique index of a per-profile table must on Citus.
@@ -89,7 +79,7 @@ namespace GoalsDashboard.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP INDEX \"UX_conversions_once\"; DROP TRIGGER changes_notify ON changes; DROP FUNCTION goals_notify_changes();");
+            migrationBuilder.Sql("DROP INDEX \"UX_conversions_once\";");
             migrationBuilder.DropTable(
                 name: "backfill_progress");
 
