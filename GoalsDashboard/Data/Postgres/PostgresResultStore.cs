@@ -14,14 +14,31 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
 {
     private static readonly string DerivedSources = $"\"Source\" IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
 
-    public Task ReplaceResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long> profileIds,
-        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, bool claimedOnly = false, CancellationToken ct = default) =>
+    public async Task ReplaceResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long> profileIds,
+        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, bool claimedOnly = false, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await WriteResultsAsync(goalIds, profileIds, results, claimedOnly, ct);
+                return;
+            }
+            catch (ClaimLostException) when (attempt < 5)
+            {
+                // Another instance took a claim over while this wrote: written again, without that profile.
+            }
+        }
+    }
+
+    private Task WriteResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long> profileIds,
+        IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, bool claimedOnly, CancellationToken ct) =>
         PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
     {
+        HashSet<long>? held = null;
         if (claimedOnly)
         {
-            // The claims stay locked to the commit, so they cannot be taken over in between (the queue's rows first, as every writer takes them).
-            var held = await ClaimedAsync(connection, profileIds, ct);
+            held = await ClaimedAsync(connection, profileIds, lockRows: false, ct);
             if (held.Count < profileIds.Count)
             {
                 profileIds = held;
@@ -49,8 +66,16 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
         var change = await PostgresChangeLog.AppendAsync(connection,
             new Change(0, ChangeKind.Results) { Results = replaced, Goals = replaced.Select(r => r.GoalId).Distinct().ToList() },
             ChangePayload.Results(replaced), clock, ct);
+        // The claims are checked again and locked to the commit, so none is taken over before these results are in.
+        // Only now: locked from the start, they held up ingestion's marks of the same profiles for the whole write.
+        if (held is not null && (await ClaimedAsync(connection, held, lockRows: true, ct)).Count < held.Count)
+        {
+            throw new ClaimLostException();
+        }
         return (true, (Change?)change);
     }, ct);
+
+    private sealed class ClaimLostException : Exception;
 
     public Task ReplaceGoalResultsAsync(Guid goalId, int version, IReadOnlyList<(long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default) =>
         PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
@@ -93,10 +118,11 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
         return (true, (Change?)change);
     }, ct);
 
-    private async Task<HashSet<long>> ClaimedAsync(NpgsqlConnection connection, IReadOnlyCollection<long> profileIds, CancellationToken ct)
+    /// <summary>Which of the profiles this instance still has claimed; with <paramref name="lockRows"/>, their queue rows locked to the commit.</summary>
+    private async Task<HashSet<long>> ClaimedAsync(NpgsqlConnection connection, IReadOnlyCollection<long> profileIds, bool lockRows, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
-            SELECT "ProfileId" FROM pending_evaluations WHERE "ProfileId" = ANY(@ids) AND "{PostgresDbContext.ClaimedBy}" = @me ORDER BY "ProfileId" FOR UPDATE
+            SELECT "ProfileId" FROM pending_evaluations WHERE "ProfileId" = ANY(@ids) AND "{PostgresDbContext.ClaimedBy}" = @me ORDER BY "ProfileId" {(lockRows ? "FOR UPDATE" : "")}
             """, connection);
         command.Parameters.AddWithValue("ids", profileIds.ToArray());
         command.Parameters.AddWithValue("me", instance.Id);
