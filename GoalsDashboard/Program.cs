@@ -71,6 +71,7 @@ app.MapStaticAssets();
 app.MapHealthEndpoint();
 app.MapAccountEndpoints();
 app.MapGoalsApi();
+app.MapPluginsApi();
 app.MapOpenApi(ApiDocument.Route).AllowAnonymous();
 app.MapExportEndpoints();
 // frame-ancestors is in the app's own Content-Security-Policy (SecurityHeaders).

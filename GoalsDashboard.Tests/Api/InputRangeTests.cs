@@ -94,7 +94,7 @@ public class InputRangeTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFi
             {
                 await db.Database.ExecuteSqlRawAsync(
                     "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, Value) VALUES ({0}, {1}, {2}, 2, 1.7E+308)",
-                    id.ToUpperInvariant(), profileId, DateTimeOffset.Parse("2026-03-02T00:00:00Z").ToUnixTimeMilliseconds());
+                    id.ToUpperInvariant(), profileId, DateTimeOffset.Parse("2026-03-02T00:00:00Z").ToUnixTimeMilliseconds() + i); // one conversion per instant
             }
             return 0;
         });

@@ -40,7 +40,7 @@ public static class ApiSetup
     }
 
     /// <summary>Each token's requests count against its limit on every instance together (<see cref="IRequestLimit"/>).</summary>
-    private static async ValueTask<object?> LimitRequestsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> LimitRequestsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var partition = http.User.FindFirst(ApiTokenAuthenticationHandler.TokenIdClaim)?.Value ?? http.Connection.RemoteIpAddress?.ToString() ?? "anonymous";

@@ -6,6 +6,7 @@ namespace GoalsDashboard.Api;
 /// <summary>A goal as the API returns it (docs/api.md), serialized in snake_case.</summary>
 public sealed record GoalResponse(
     Guid Id,
+    int Number,
     string Name,
     string DisplayName,
     string Type,
@@ -26,7 +27,7 @@ public sealed record GoalResponse(
     string UpdatedBy)
 {
     public static GoalResponse From(Goal goal, IReadOnlyList<string> campaignKeys) => new(
-        goal.Id, goal.Name, goal.Name, goal.Type.ToWire(), goal.Status == GoalStatus.Active ? "active" : "archived", goal.Description,
+        goal.Id, goal.Number, goal.Name, goal.Name, goal.Type.ToWire(), goal.Status == GoalStatus.Active ? "active" : "archived", goal.Description,
         goal.Groups.Select(g => new GroupContract(g.Conditions.Select(ConditionContract.From).ToList())).ToList(),
         goal.Window is { } w ? new WindowContract(w.Amount, w.Unit == WindowUnit.Days ? "days" : "hours", w.Anchor == WindowAnchor.Event ? "event" : "first_seen", w.AnchorEvent) : null,
         goal.Sites, campaignKeys, goal.Currency, goal.DefaultValue, goal.TargetRate, goal.Version, goal.IsEvaluating,

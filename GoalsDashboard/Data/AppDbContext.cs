@@ -44,6 +44,7 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
     public DbSet<PendingEvaluation> PendingEvaluations => Set<PendingEvaluation>();
     public DbSet<ChangeRecord> Changes => Set<ChangeRecord>();
     public DbSet<BackfillProgress> BackfillProgress => Set<BackfillProgress>();
+    public DbSet<Counter> Counters => Set<Counter>();
 
     /// <summary>The sign-in cookies' keys, shared by every instance (docs/decisions/ADR-005-several-instances.md).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -112,6 +113,7 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
         {
             e.ToTable("goals");
             e.HasIndex(g => g.NormalizedName).IsUnique();
+            e.HasIndex(g => g.Number).IsUnique();
             e.HasIndex(g => new { g.Status, g.CreatedAt });
             e.Property(g => g.Name).HasMaxLength(GoalRules.MaxNameLength);
             e.Property(g => g.Version).IsConcurrencyToken();
@@ -218,6 +220,12 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
         });
 
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+
+        b.Entity<Counter>(e =>
+        {
+            e.ToTable("counters");
+            e.HasKey(c => c.Name);
+        });
 
         b.Entity<WorkspaceSetting>(e =>
         {

@@ -12,6 +12,12 @@ public sealed class Goal
     }
 
     public Guid Id { get; private set; }
+
+    /// <summary>
+    /// The goal's number in the workspace: given at creation, in creation order, never reused (a deleted goal's number
+    /// stays taken). The Plausible-compatible API's integer id (docs/api.md, "Plausible Plugins API").
+    /// </summary>
+    public int Number { get; private set; }
     public string Name { get; private set; } = "";
     /// <summary>Upper-cased name: the unique index that makes names unique regardless of case.</summary>
     public string NormalizedName { get; private set; } = "";
@@ -43,11 +49,12 @@ public sealed class Goal
 
     public bool IsEvaluating => Status == GoalStatus.Active && EvaluatedVersion < Version;
 
-    public static Goal Create(GoalDraft normalized, string user, DateTimeOffset now, Guid? id = null)
+    public static Goal Create(GoalDraft normalized, string user, DateTimeOffset now, int number = 0, Guid? id = null)
     {
         var goal = new Goal
         {
             Id = id ?? Guid.NewGuid(),
+            Number = number,
             Status = GoalStatus.Active,
             CreatedAt = now,
             CreatedBy = user,

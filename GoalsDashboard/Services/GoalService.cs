@@ -51,10 +51,12 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
             throw new DomainValidationException("status",
                 $"This workspace already has {MaxActiveGoals} active goals, the limit. Archive a goal you no longer use first.");
         }
-        var goal = Goal.Create(normalized, user, clock.GetUtcNow());
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var goal = Goal.Create(normalized, user, clock.GetUtcNow(), await Counter.NextAsync(db, Counter.GoalNumber, ct));
         goal.CampaignLinks.AddRange(await ResolveCampaignsAsync(db, goal.Id, normalized.Campaigns, ct));
         db.Goals.Add(goal);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         backfill.Enqueue(goal.Id);
         return goal;
     }
@@ -89,7 +91,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
                 {
                     throw new DomainValidationException("status", $"This workspace already has {MaxActiveGoals} active goals, the limit. Archive a goal you no longer use first.");
                 }
-                var goal = Goal.Create(normalized, user, clock.GetUtcNow());
+                var goal = Goal.Create(normalized, user, clock.GetUtcNow(), await Counter.NextAsync(db, Counter.GoalNumber, ct));
                 goal.CampaignLinks.AddRange(await ResolveCampaignsAsync(db, goal.Id, normalized.Campaigns, ct));
                 db.Goals.Add(goal);
                 await db.SaveChangesAsync(ct);
@@ -110,6 +112,20 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
 
     /// <summary>The goal's figures for the last 30 days, for its page.</summary>
     public int ActiveCount(IReadOnlyList<GoalListItem> goals) => goals.Count(g => g.Status == GoalStatus.Active);
+
+    /// <summary>Every goal, active and archived (the Plausible-compatible API picks the ones it can show).</summary>
+    public async Task<IReadOnlyList<Goal>> AllAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Goals.AsNoTracking().ToListAsync(ct);
+    }
+
+    /// <summary>The goal with this workspace number, or null.</summary>
+    public async Task<Goal?> FindByNumberAsync(int number, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Goals.AsNoTracking().FirstOrDefaultAsync(g => g.Number == number, ct);
+    }
 
     /// <summary>A goal with its campaign keys, or null.</summary>
     public async Task<(Goal Goal, IReadOnlyList<string> CampaignKeys)?> GetAsync(Guid id, CancellationToken ct = default)

@@ -127,6 +127,19 @@ namespace GoalsDashboard.Data.Migrations
                     b.ToTable("changes", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Data.Counter", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("counters", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Data.PendingEvaluation", b =>
                 {
                     b.Property<long>("ProfileId")
@@ -431,6 +444,9 @@ namespace GoalsDashboard.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Sites")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -463,6 +479,9 @@ namespace GoalsDashboard.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedName")
+                        .IsUnique();
+
+                    b.HasIndex("Number")
                         .IsUnique();
 
                     b.HasIndex("Status", "CreatedAt");

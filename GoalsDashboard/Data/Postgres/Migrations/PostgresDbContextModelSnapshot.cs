@@ -134,6 +134,19 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     b.ToTable("changes", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Data.Counter", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("counters", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Data.PendingEvaluation", b =>
                 {
                     b.Property<long>("ProfileId")
@@ -494,6 +507,9 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Sites")
                         .IsRequired()
                         .HasColumnType("text");
@@ -526,6 +542,9 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("NormalizedName")
+                        .IsUnique();
+
+                    b.HasIndex("Number")
                         .IsUnique();
 
                     b.HasIndex("Status", "CreatedAt");
