@@ -28,6 +28,8 @@ public static class GoalsApi
         goals.MapPatch("/{id:guid}", PatchAsync).RequireAuthorization(ApiScopes.GoalsWrite)
             .Documented("Changes some fields of a goal (JSON merge patch)", 200, 400, 404, 409, 422)
             .WithExample(ApiExamples.GoalPatch);
+        goals.MapGet("/{id:guid}/history", HistoryAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("A goal's history, newest first, paged: who created, edited, archived, restored, deleted it or changed its campaigns, with each field before and after", 200, 404, 422);
         goals.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
             .Documented("Archives a goal (200 with the goal), or deletes it with permanent=true and an admin token (204)", 200, 204, 404);
         return api;
@@ -61,6 +63,36 @@ public static class GoalsApi
             total,
             next = pageNumber * size < total ? Link(pageNumber + 1) : null,
             previous = pageNumber > 1 ? Link(Math.Min(pageNumber - 1, Math.Max(1, (total + size - 1) / size))) : null,
+        });
+    }
+
+    private static async Task<IResult> HistoryAsync(Guid id, HttpRequest request, GoalService service, string? page, string? page_size, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var pageNumber = ParsePositive(page, 1, "page", int.MaxValue, errors);
+        var size = ParsePositive(page_size, 20, "page_size", 100, errors);
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors.ToDictionary());
+        }
+        var (items, total) = await service.HistoryAsync(id, pageNumber, size, ct);
+        if (total == 0 && await service.GetAsync(id, ct) is null)
+        {
+            return ApiProblems.NotFound($"There is no goal {id}.");
+        }
+        string Link(int p) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?page={p}&page_size={size}";
+        return TypedResults.Ok(new
+        {
+            results = items.Select(h => new
+            {
+                at = DateTimeOffset.FromUnixTimeMilliseconds(h.At),
+                actor = h.Actor,
+                action = h.Action,
+                changes = JsonNode.Parse(h.Changes),
+            }),
+            total,
+            next = pageNumber * size < total ? Link(pageNumber + 1) : null,
+            previous = pageNumber > 1 ? Link(pageNumber - 1) : null,
         });
     }
 
@@ -224,7 +256,7 @@ public static class GoalsApi
                 {
                     return ApiProblems.Forbidden("Only tokens created by an Admin can delete goals permanently; archive it instead (DELETE without permanent=true).");
                 }
-                await service.DeleteAsync(id, ct);
+                await service.DeleteAsync(id, UserName(user), ct);
                 return TypedResults.NoContent();
             }
             var goal = await service.SetStatusAsync(id, GoalStatus.Archived, UserName(user), ct: ct);

@@ -45,6 +45,7 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
     public DbSet<ChangeRecord> Changes => Set<ChangeRecord>();
     public DbSet<BackfillProgress> BackfillProgress => Set<BackfillProgress>();
     public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<HistoryEntry> History => Set<HistoryEntry>();
 
     /// <summary>The sign-in cookies' keys, shared by every instance (docs/decisions/ADR-005-several-instances.md).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -220,6 +221,12 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
         });
 
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+
+        b.Entity<HistoryEntry>(e =>
+        {
+            e.ToTable("history");
+            e.HasIndex(h => new { h.Subject, h.SubjectId, h.At });
+        });
 
         b.Entity<Counter>(e =>
         {

@@ -1,3 +1,4 @@
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Data;
 using GoalsDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -178,8 +179,9 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
     }
 
     /// <summary>Links or unlinks a goal and a campaign (links are not part of the goal's definition: no re-evaluation).</summary>
-    public async Task SetLinkAsync(Guid goalId, int campaignId, bool linked, CancellationToken ct = default)
+    public async Task SetLinkAsync(Guid goalId, int campaignId, bool linked, string? user = null, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Goals.AnyAsync(g => g.Id == goalId, ct))
         {

@@ -1,3 +1,4 @@
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Data;
 using GoalsDashboard.Domain;
@@ -43,6 +44,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
     /// <summary>Validates the draft against docs/goals.md and the stored goals, then saves it as a live goal.</summary>
     public async Task<Goal> CreateAsync(GoalDraft draft, string user, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         var normalized = GoalRules.Normalize(draft);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await CheckAgainstStoredGoalsAsync(db, normalized, null, ct);
@@ -68,6 +70,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
     public async Task<(IReadOnlyList<(Goal Goal, IReadOnlyList<string> CampaignKeys)> Goals, DomainValidationException? Error, int FailedIndex)> CreateManyAsync(
         IReadOnlyList<GoalDraft> drafts, string user, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var active = await db.Goals.AsNoTracking().Include(g => g.CampaignLinks).Where(g => g.Status == GoalStatus.Active).ToListAsync(ct);
@@ -112,6 +115,16 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
 
     /// <summary>The goal's figures for the last 30 days, for its page.</summary>
     public int ActiveCount(IReadOnlyList<GoalListItem> goals) => goals.Count(g => g.Status == GoalStatus.Active);
+
+    /// <summary>A goal's history, newest first (docs/history.md): one page, and how many entries there are. Kept after a delete.</summary>
+    public async Task<(IReadOnlyList<HistoryEntry> Page, int Total)> HistoryAsync(Guid goalId, int page, int size, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var entries = db.History.AsNoTracking().Where(h => h.Subject == "goal" && h.SubjectId == goalId.ToString("D"));
+        var total = await entries.CountAsync(ct);
+        var items = await entries.OrderByDescending(h => h.At).ThenByDescending(h => h.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        return (items, total);
+    }
 
     /// <summary>Every goal, active and archived (the Plausible-compatible API picks the ones it can show).</summary>
     public async Task<IReadOnlyList<Goal>> AllAsync(CancellationToken ct = default)
@@ -170,6 +183,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
     /// </summary>
     public async Task<Goal> ReplaceAsync(Guid id, GoalDraft draft, int? expectedVersion, string user, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         var normalized = GoalRules.Normalize(draft);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var goal = await db.Goals.Include(g => g.CampaignLinks).FirstOrDefaultAsync(g => g.Id == id, ct)
@@ -187,6 +201,7 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
 
     public async Task<Goal> SetStatusAsync(Guid id, GoalStatus status, string user, int? expectedVersion = null, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var goal = await db.Goals.Include(g => g.CampaignLinks).FirstOrDefaultAsync(g => g.Id == id, ct)
             ?? throw new KeyNotFoundException($"There is no goal {id}.");
@@ -214,8 +229,9 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
     }
 
     /// <summary>Deletes a goal with its completions and conversions. Refused while a funnel uses it.</summary>
-    public async Task DeleteAsync(Guid id, CancellationToken ct = default)
+    public async Task DeleteAsync(Guid id, string? user = null, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var goal = await db.Goals.FirstOrDefaultAsync(g => g.Id == id, ct) ?? throw new KeyNotFoundException($"There is no goal {id}.");
         var funnels = await db.FunnelSteps.Where(s => s.GoalId == id).Join(db.Funnels, s => s.FunnelId, f => f.Id, (s, f) => f.Name).Distinct().ToListAsync(ct);

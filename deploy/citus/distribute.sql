@@ -34,6 +34,8 @@ SELECT create_reference_table('funnel_steps');
 SELECT create_reference_table('sites');
 SELECT create_reference_table('workspace_settings');
 SELECT create_reference_table('api_tokens');
+SELECT create_reference_table('history');
+SELECT create_reference_table('counters');
 SELECT create_reference_table('"AspNetUsers"');
 SELECT create_reference_table('"AspNetRoles"');
 SELECT create_reference_table('"AspNetUserRoles"');

@@ -60,9 +60,9 @@ public sealed class CampaignPageModel(CampaignService campaigns, GoalService goa
     }
 
     /// <summary>Links or unlinks a goal; returns its name for the message.</summary>
-    public async Task<string> SetLinkAsync(Guid goalId, bool linked)
+    public async Task<string> SetLinkAsync(Guid goalId, bool linked, string user)
     {
-        await campaigns.SetLinkAsync(goalId, Id, linked);
+        await campaigns.SetLinkAsync(goalId, Id, linked, user);
         return (await goals.GetAsync(goalId))?.Goal.Name ?? "The goal";
     }
 

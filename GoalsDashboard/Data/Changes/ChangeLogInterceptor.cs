@@ -130,6 +130,7 @@ internal sealed class ChangeLogInterceptor(IServiceProvider services, TimeProvid
             return;
         }
         _saving.AddOrUpdate(context, this);
+        HistoryRecorder.Record(context, clock.GetUtcNow().ToUnixTimeMilliseconds());
         var entries = context.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && Definitions.ContainsKey(e.Entity.GetType()))
             .ToList();

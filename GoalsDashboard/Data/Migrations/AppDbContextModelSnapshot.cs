@@ -140,6 +140,42 @@ namespace GoalsDashboard.Data.Migrations
                     b.ToTable("counters", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Data.HistoryEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject", "SubjectId", "At");
+
+                    b.ToTable("history", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Data.PendingEvaluation", b =>
                 {
                     b.Property<long>("ProfileId")

@@ -73,7 +73,7 @@ public partial class GoalDetails
         {
             return;
         }
-        await Campaigns.SetLinkAsync(Id, campaignId, change.Linked);
+        await Campaigns.SetLinkAsync(Id, campaignId, change.Linked, _user);
         Snackbar.Add(change.Linked ? $"Linked to {change.Key}." : $"Unlinked from {change.Key}.", Severity.Success);
         await _model.LoadGoalAsync(Id);
     }

@@ -147,6 +147,44 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     b.ToTable("counters", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Data.HistoryEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Subject", "SubjectId", "At");
+
+                    b.ToTable("history", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Data.PendingEvaluation", b =>
                 {
                     b.Property<long>("ProfileId")

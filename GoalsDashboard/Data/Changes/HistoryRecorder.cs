@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.Json;
+using GoalsDashboard.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace GoalsDashboard.Data.Changes;
+
+/// <summary>
+/// Who is changing things now: set by the services that take a user (the dashboard's user, or <c>token:NAME</c> for
+/// the API), read when a save records its history.
+/// </summary>
+public static class HistoryActor
+{
+    private static readonly AsyncLocal<string?> Current = new();
+
+    public static string? Name => Current.Value;
+
+    /// <summary>Names the actor until disposed (the previous one comes back).</summary>
+    public static IDisposable As(string? user)
+    {
+        var previous = Current.Value;
+        Current.Value = user;
+        return new Restore(previous);
+    }
+
+    private sealed class Restore(string? previous) : IDisposable
+    {
+        public void Dispose() => Current.Value = previous;
+    }
+}
+
+/// <summary>
+/// Writes a goal's history (docs/history.md) into the save that changes it: created, edited (each changed field,
+/// before → after, the definition as a sentence), archived, restored, deleted, campaigns linked or unlinked. Called
+/// by <see cref="ChangeLogInterceptor"/> for every EF Core save, so no write path can skip it.
+/// </summary>
+internal static class HistoryRecorder
+{
+    private static readonly string[] Bookkeeping =
+        [nameof(Goal.Version), nameof(Goal.EvaluatedVersion), nameof(Goal.UpdatedAt), nameof(Goal.UpdatedBy), nameof(Goal.NormalizedName),
+         nameof(Goal.CreatedAt), nameof(Goal.CreatedBy), nameof(Goal.Status), nameof(Goal.Number)];
+
+    private static readonly string[] Definition = [nameof(Goal.Type), nameof(Goal.Groups), nameof(Goal.Window), nameof(Goal.Sites)];
+
+    public static void Record(DbContext context, long at)
+    {
+        var entries = context.ChangeTracker.Entries().ToList();
+        var links = entries.Where(e => e is { Entity: GoalCampaign, State: EntityState.Added or EntityState.Deleted })
+            .Select(e => (Link: (GoalCampaign)e.Entity, Linked: e.State == EntityState.Added)).ToList();
+        var goals = entries.Where(e => e is { Entity: Goal, State: EntityState.Added or EntityState.Modified or EntityState.Deleted }).ToList();
+        var written = new List<HistoryEntry>();
+        foreach (var entry in goals)
+        {
+            var goal = (Goal)entry.Entity;
+            var campaigns = links.Where(l => l.Link.GoalId == goal.Id).ToList();
+            links.RemoveAll(l => l.Link.GoalId == goal.Id);
+            if (ForGoal(context, entry, goal, campaigns, at) is { } history)
+            {
+                written.Add(history);
+            }
+        }
+        // Links changed on their own (from a campaign's page): one entry per goal.
+        foreach (var group in links.GroupBy(l => l.Link.GoalId))
+        {
+            var linked = group.Where(l => l.Linked).ToList();
+            var unlinked = group.Where(l => !l.Linked).ToList();
+            written.Add(Entry(group.Key, at, Actor(null), linked.Count > 0 && unlinked.Count == 0 ? "campaign_linked" : unlinked.Count > 0 && linked.Count == 0 ? "campaign_unlinked" : "edited",
+                [CampaignChange(context, group.ToList())]));
+        }
+        context.AddRange(written);
+    }
+
+    private static HistoryEntry? ForGoal(DbContext context, EntityEntry entry, Goal goal, List<(GoalCampaign Link, bool Linked)> campaigns, long at)
+    {
+        var changes = new List<Change>();
+        if (campaigns.Count > 0)
+        {
+            changes.Add(CampaignChange(context, campaigns));
+        }
+        switch (entry.State)
+        {
+            case EntityState.Added:
+                changes.Insert(0, new Change("name", null, goal.Name));
+                changes.Insert(1, new Change("definition", null, Sentence(goal.Type, goal.Groups, goal.Window, goal.Sites)));
+                return Entry(goal.Id, at, Actor(goal.CreatedBy), "created", changes);
+            case EntityState.Deleted:
+                return Entry(goal.Id, at, Actor(null), "deleted", [new Change("name", goal.Name, null)]);
+        }
+        var status = entry.Property(nameof(Goal.Status));
+        if (status.IsModified && !Equals(status.OriginalValue, status.CurrentValue))
+        {
+            return Entry(goal.Id, at, Actor(goal.UpdatedBy), goal.Status == GoalStatus.Archived ? "archived" : "restored", changes);
+        }
+        if (Definition.Any(p => Changed(entry, p)))
+        {
+            changes.Add(new Change("definition",
+                Sentence((GoalType)Original(entry, nameof(Goal.Type))!, (IReadOnlyList<ConditionGroup>)Original(entry, nameof(Goal.Groups))!,
+                    (GoalWindow?)Original(entry, nameof(Goal.Window)), (IReadOnlyList<string>)Original(entry, nameof(Goal.Sites))!),
+                Sentence(goal.Type, goal.Groups, goal.Window, goal.Sites)));
+        }
+        foreach (var property in entry.Properties.Where(p => p.IsModified && !Bookkeeping.Contains(p.Metadata.Name) && !Definition.Contains(p.Metadata.Name)))
+        {
+            if (!Equals(property.OriginalValue, property.CurrentValue))
+            {
+                changes.Add(new Change(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Metadata.Name), Text(property.OriginalValue), Text(property.CurrentValue)));
+            }
+        }
+        return changes.Count == 0 ? null : Entry(goal.Id, at, Actor(goal.UpdatedBy), "edited", changes);
+    }
+
+    private static bool Changed(EntityEntry entry, string property)
+    {
+        var p = entry.Property(property);
+        return p.IsModified && !p.Metadata.GetValueComparer().Equals(p.OriginalValue, p.CurrentValue);
+    }
+
+    private static object? Original(EntityEntry entry, string property) => entry.Property(property).OriginalValue;
+
+    private static Change CampaignChange(DbContext context, List<(GoalCampaign Link, bool Linked)> links)
+    {
+        var ids = links.Select(l => l.Link.CampaignId).Distinct().ToList();
+        var keys = context.Set<Campaign>().AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Key }).ToDictionary(c => c.Id, c => c.Key);
+        string? Names(bool linked) => links.Where(l => l.Linked == linked).Select(l => keys.GetValueOrDefault(l.Link.CampaignId, $"#{l.Link.CampaignId}"))
+            .Order(StringComparer.Ordinal).ToList() is { Count: > 0 } names ? string.Join(", ", names) : null;
+        return new Change("campaigns", Names(false), Names(true));
+    }
+
+    private static string Sentence(GoalType type, IReadOnlyList<ConditionGroup> groups, GoalWindow? window, IReadOnlyList<string> sites) =>
+        GoalSentence.Describe(type, groups, window, sites);
+
+    private static string? Text(object? value) => value switch
+    {
+        null => null,
+        string s => s,
+        decimal d => d.ToString(CultureInfo.InvariantCulture),
+        double d => d.ToString(CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => JsonSerializer.Serialize(value, JsonColumn.Options),
+    };
+
+    private static string Actor(string? fallback) => HistoryActor.Name ?? (string.IsNullOrEmpty(fallback) ? "system" : fallback);
+
+    private static HistoryEntry Entry(Guid goal, long at, string actor, string action, IReadOnlyList<Change> changes) => new()
+    {
+        Subject = "goal",
+        SubjectId = goal.ToString("D"),
+        At = at,
+        Actor = actor,
+        Action = action,
+        Changes = JsonSerializer.Serialize(changes.Select(c => new { field = c.Field, before = c.Before, after = c.After })),
+    };
+
+    private sealed record Change(string Field, string? Before, string? After);
+}
