@@ -115,5 +115,26 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         await page.Locator("[data-testid=archive-goal]").WaitForAsync();
         await page.Locator(".mud-chip", new() { HasText = "Active" }).First.WaitForAsync();
         await BrowserFixture.ShotAsync(page, "goal-restored.png");
+
+        // The History tab: newest first, one entry per change, by the editor, the rename readable before → after.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "History" }).ClickAsync();
+        var entries = page.Locator("[data-testid=history-entry]");
+        await Assertions.Expect(entries).ToHaveCountAsync(4);
+        await Assertions.Expect(entries.Nth(0)).ToContainTextAsync($"{EditorEmail} restored this goal");
+        await Assertions.Expect(entries.Nth(1)).ToContainTextAsync("archived this goal");
+        await Assertions.Expect(entries.Nth(2)).ToContainTextAsync("edited this goal");
+        await Assertions.Expect(entries.Nth(2).Locator("[data-field=name]")).ToContainTextAsync("Before: Engaged Evaluator");
+        await Assertions.Expect(entries.Nth(2).Locator("[data-field=name]")).ToContainTextAsync("After: Engaged Evaluator (trial or pricing)");
+        await Assertions.Expect(entries.Nth(3)).ToContainTextAsync("created this goal");
+        await Assertions.Expect(entries.Nth(3).Locator("[data-field=definition]")).ToContainTextAsync("Completed when");
+        await BrowserFixture.ShotAsync(page, "goal-history.png");
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "History" }).ClickAsync();
+        await Assertions.Expect(entries).ToHaveCountAsync(4);
+        await BrowserFixture.ShotAsync(page, "goal-history-phone.png");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+            "The History tab overflows sideways at phone width.");
     }
 }

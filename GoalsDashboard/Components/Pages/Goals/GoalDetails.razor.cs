@@ -14,6 +14,7 @@ public partial class GoalDetails
     private GoalPageModel _model = default!;
     private CompletionsTable? _completions;
     private string _user = "";
+    private int _tab;
 
     [Inject] private GoalService Goals { get; set; } = default!;
     [Inject] private CampaignService Campaigns { get; set; } = default!;

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using GoalsDashboard.Data;
+
+namespace GoalsDashboard.Components.Goals;
+
+/// <summary>One history entry as the History tab shows it (docs/history.md): who did what, when, and each change.</summary>
+public sealed record HistoryItem(DateTimeOffset At, string Actor, string Action, string Verb, IReadOnlyList<HistoryItem.Field> Changes)
+{
+    /// <summary>A changed field: its label, and its text before and after (null when there was none).</summary>
+    public sealed record Field(string Name, string Label, string? Before, string? After);
+
+    public static HistoryItem From(HistoryEntry entry, TimeZoneInfo zone)
+    {
+        var changes = JsonSerializer.Deserialize<List<Stored>>(entry.Changes) ?? [];
+        return new HistoryItem(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(entry.At), zone), entry.Actor, entry.Action,
+            Verbs.GetValueOrDefault(entry.Action, entry.Action.Replace('_', ' ')),
+            // A creation's and a deletion's name is in the sentence already; the rest is what changed.
+            changes.Where(c => !(c.field == "name" && entry.Action is "created" or "deleted"))
+                .Select(c => new Field(c.field, Labels.GetValueOrDefault(c.field, Humanize(c.field)), c.before, c.after)).ToList());
+    }
+
+    private static readonly Dictionary<string, string> Verbs = new()
+    {
+        ["created"] = "created this goal",
+        ["edited"] = "edited this goal",
+        ["archived"] = "archived this goal",
+        ["restored"] = "restored this goal",
+        ["deleted"] = "deleted this goal",
+        ["campaign_linked"] = "linked a campaign",
+        ["campaign_unlinked"] = "unlinked a campaign",
+    };
+
+    private static readonly Dictionary<string, string> Labels = new()
+    {
+        ["definition"] = "Definition",
+        ["campaigns"] = "Campaigns",
+        ["target_rate"] = "Target rate (%)",
+        ["value_property"] = "Value property",
+        ["default_value"] = "Default value",
+    };
+
+    private static string Humanize(string field) => field.Length == 0 ? field : char.ToUpperInvariant(field[0]) + field[1..].Replace('_', ' ');
+
+    private sealed record Stored(string field, string? before, string? after);
+}
