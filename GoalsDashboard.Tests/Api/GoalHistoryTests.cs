@@ -148,3 +148,111 @@ public sealed class GoalHistoryTests(EmptyAppFixture fixture) : IClassFixture<Em
         Assert.Equal(key, (string)Change(history, "campaigns")["before"]!);
     }
 }
+
+/// <summary>
+/// Funnels, campaigns and segments keep their history in the same table (docs/history.md): one entry per write,
+/// by the user or the API token, each changed field before and after, kept after a delete.
+/// </summary>
+public sealed class OtherHistoryTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixture>
+{
+    private GoalsAppFactory Factory => fixture.Factory;
+
+    private async Task<JsonArray> HistoryAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path + "/history");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.JsonAsync())["results"]!.AsArray();
+    }
+
+    private static string? Field(JsonNode entry, string field, string side) =>
+        (string?)entry["changes"]!.AsArray().Single(c => (string)c!["field"]! == field)![side];
+
+    private async Task<Guid> GoalAsync(string name)
+    {
+        var goals = Factory.Services.GetRequiredService<GoalService>();
+        return (await goals.CreateAsync(new GoalDraft
+        {
+            Name = HttpJson.Unique(name), Type = GoalType.CustomEvent, Groups = [new ConditionGroup([Condition.ForEvent(HttpJson.Unique("e"))])],
+        }, "ann@example.com")).Id;
+    }
+
+    [Fact]
+    public async Task AFunnel_CreatedEditedAndDeletedThroughTheApi_HasThreeEntries_WithItsStepsAsSentences()
+    {
+        var (first, second, third) = (await GoalAsync("Signup"), await GoalAsync("Trial"), await GoalAsync("Purchase"));
+        var names = Factory.Services.GetRequiredService<GoalService>();
+        string Name(Guid id) => names.GetAsync(id).GetAwaiter().GetResult()!.Value.Goal.Name;
+        using var client = Factory.ApiClient();
+        using var created = await client.PostJsonAsync("/api/v1/funnels",
+            $$$"""{"name":"Onboarding","steps":[{"goal_id":"{{{first}}}"},{"goal_id":"{{{second}}}","window":{"amount":2,"unit":"days"}}]}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var path = $"/api/v1/funnels/{(int)(await created.JsonAsync())["id"]!}";
+        var history = await HistoryAsync(client, path);
+        Assert.Single(history);
+        Assert.Equal("created", (string)history[0]!["action"]!);
+        Assert.StartsWith("token:", (string)history[0]!["actor"]!);
+        Assert.Equal($"{Name(first)} → {Name(second)} (within 2 days)", Field(history[0]!, "steps", "after"));
+
+        using (var replaced = await client.PutAsync(path, HttpJson.Json(
+            $$$"""{"name":"Onboarding v2","steps":[{"goal_id":"{{{first}}}"},{"goal_id":"{{{third}}}"},{"goal_id":"{{{second}}}"}],"window":{"amount":30,"unit":"days"}}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        }
+        history = await HistoryAsync(client, path);
+        Assert.Equal(2, history.Count);
+        Assert.Equal("edited", (string)history[0]!["action"]!);
+        Assert.Equal(("Onboarding", "Onboarding v2"), (Field(history[0]!, "name", "before"), Field(history[0]!, "name", "after")));
+        Assert.Equal($"{Name(first)} → {Name(third)} → {Name(second)}", Field(history[0]!, "steps", "after"));
+        Assert.Equal("within 30 days", Field(history[0]!, "window", "after"));
+        using (var stats = await client.GetAsync(path))
+        {
+            Assert.Equal(3, (await stats.JsonAsync())["steps"]!.AsArray().Count);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(path)).StatusCode);
+        history = await HistoryAsync(client, path);
+        Assert.Equal(3, history.Count);
+        Assert.Equal("deleted", (string)history[0]!["action"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/funnels/987654/history")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ASegment_ChangedInTheDashboard_NamesTheUser_AndItsConditionsAsSentences()
+    {
+        var segments = Factory.Services.GetRequiredService<SegmentService>();
+        var name = HttpJson.Unique("Pro users");
+        var segment = await segments.CreateAsync(new SegmentDraft(name, [SegmentCondition.Property("plan", Operator.Equals, "pro")]), "ann@example.com");
+        await segments.UpdateAsync(segment.Id, new SegmentDraft(name, [SegmentCondition.Property("plan", Operator.Equals, "team")]), "bob@example.com");
+        using var client = Factory.ApiClient();
+        var history = await HistoryAsync(client, $"/api/v1/segments/{segment.Id}");
+        Assert.Equal(2, history.Count);
+        Assert.Equal(("edited", "bob@example.com"), ((string)history[0]!["action"]!, (string)history[0]!["actor"]!));
+        Assert.Contains("pro", Field(history[0]!, "conditions", "before"));
+        Assert.Contains("team", Field(history[0]!, "conditions", "after"));
+        Assert.Equal(("created", "ann@example.com"), ((string)history[1]!["action"]!, (string)history[1]!["actor"]!));
+
+        await segments.DeleteAsync(segment.Id, "cat@example.com");
+        history = await HistoryAsync(client, $"/api/v1/segments/{segment.Id}");
+        Assert.Equal(("deleted", "cat@example.com"), ((string)history[0]!["action"]!, (string)history[0]!["actor"]!));
+    }
+
+    [Fact]
+    public async Task ACampaign_KeepsItsHistoryThroughAChangeOfKey()
+    {
+        using var client = Factory.ApiClient();
+        var key = HttpJson.Unique("spring");
+        using var created = await client.PostJsonAsync("/api/v1/campaigns", $$"""{"name":"Spring","key":"{{key}}","channel":"email"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using (var replaced = await client.PutAsync($"/api/v1/campaigns/{key}",
+            HttpJson.Json($$"""{"name":"Spring sale","key":"{{key}}-2","channel":"email","starts_on":"2026-03-01"}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        }
+        var history = await HistoryAsync(client, $"/api/v1/campaigns/{key}-2");
+        Assert.Equal(2, history.Count);
+        Assert.Equal((key, key + "-2"), (Field(history[0]!, "key", "before"), Field(history[0]!, "key", "after")));
+        Assert.Equal("2026-03-01", Field(history[0]!, "starts_on", "after"));
+        Assert.Equal(key, Field(history[1]!, "key", "after"));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/campaigns/{key}/history")).StatusCode);
+    }
+}

@@ -16,7 +16,7 @@ public sealed class ApiTokenAuthenticationHandler(
     FailedAuthentications failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ApiToken";
+    public new const string Scheme = "ApiToken";
     public const string ScopeClaim = "scope";
     public const string TokenIdClaim = "token_id";
     public const string AdminClaim = "token_admin";

@@ -26,6 +26,8 @@ public static class CampaignsApi
         campaigns.MapPut("/{key}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
             .Documented("Replaces a campaign (the key is locked once events carry it)", 200, 400, 404, 422)
             .WithExample(ApiExamples.Campaign);
+        campaigns.MapGet("/{key}/history", HistoryAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("A campaign's history, newest first, paged: who created or edited it, with each field before and after", 200, 404, 422);
         campaigns.MapPost("/{key}/audience", ImportAudienceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
             .Documented("Imports audience entries (up to 10,000; all or nothing)", 202, 400, 404, 422)
             .WithExample(ApiExamples.Audience);
@@ -44,6 +46,18 @@ public static class CampaignsApi
         return campaign is null
             ? ApiProblems.NotFound($"No campaign has the key \"{key}\".")
             : TypedResults.Ok(await ResponseAsync(campaign, campaigns, ct));
+    }
+
+    private static async Task<IResult> HistoryAsync(string key, HttpRequest request, HistoryService history, CampaignService campaigns, string? page,
+        string? page_size, CancellationToken ct)
+    {
+        // A campaign is addressed by its key but its history by its number, which a change of key keeps.
+        if (await campaigns.GetAsync(key, ct) is not { } campaign)
+        {
+            return ApiProblems.NotFound($"No campaign has the key \"{key}\".");
+        }
+        return await HistoryEndpoint.PageAsync(history, "campaign", campaign.Id.ToString(CultureInfo.InvariantCulture), request, page, page_size,
+            () => Task.FromResult(true), "", ct);
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, CampaignService campaigns, ClaimsPrincipal user, CancellationToken ct)

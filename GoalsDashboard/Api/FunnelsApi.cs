@@ -27,6 +27,11 @@ public static class FunnelsApi
             .WithExample(ApiExamples.Funnel);
         funnels.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
             .Documented("Deletes a funnel", 204, 404);
+        funnels.MapGet("/{id:int}/history", (int id, HttpRequest request, HistoryService history, FunnelService service, string? page, string? page_size, CancellationToken ct) =>
+                HistoryEndpoint.PageAsync(history, "funnel", id.ToString(CultureInfo.InvariantCulture), request, page, page_size,
+                    async () => await service.GetAsync(id, ct) is not null, $"No funnel has the id {id}.", ct))
+            .RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("A funnel's history, newest first, paged: who created, edited or deleted it, with each field before and after", 200, 404, 422);
         funnels.MapGet("/{id:int}/stats", StatsAsync).RequireAuthorization(ApiScopes.GoalsRead)
             .Documented("A funnel's steps over a period, optionally split by segment or campaign", 200, 404, 422);
         return api;
@@ -64,11 +69,11 @@ public static class FunnelsApi
         return TypedResults.Ok(Response((await funnels.GetAsync(id, ct))!));
     }
 
-    private static async Task<IResult> DeleteAsync(int id, FunnelService funnels, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(int id, FunnelService funnels, ClaimsPrincipal user, CancellationToken ct)
     {
         try
         {
-            await funnels.DeleteAsync(id, ct);
+            await funnels.DeleteAsync(id, GoalsApi.UserName(user), ct);
             return TypedResults.NoContent();
         }
         catch (KeyNotFoundException)

@@ -38,8 +38,8 @@ public static class GoalsApi
     private static async Task<IResult> ListAsync(HttpRequest request, GoalService service, string? status, string? page, string? page_size, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var pageNumber = ParsePositive(page, 1, "page", int.MaxValue, errors);
-        var size = ParsePositive(page_size, 20, "page_size", 100, errors);
+        var pageNumber = HistoryEndpoint.Positive(page, 1, "page", int.MaxValue, errors);
+        var size = HistoryEndpoint.Positive(page_size, 20, "page_size", 100, errors);
         GoalStatus? filter = status switch
         {
             null or "" => null,
@@ -66,49 +66,10 @@ public static class GoalsApi
         });
     }
 
-    private static async Task<IResult> HistoryAsync(Guid id, HttpRequest request, GoalService service, string? page, string? page_size, CancellationToken ct)
-    {
-        var errors = new ValidationErrors();
-        var pageNumber = ParsePositive(page, 1, "page", int.MaxValue, errors);
-        var size = ParsePositive(page_size, 20, "page_size", 100, errors);
-        if (errors.Any)
-        {
-            return ApiProblems.Validation(errors.ToDictionary());
-        }
-        var (items, total) = await service.HistoryAsync(id, pageNumber, size, ct);
-        if (total == 0 && await service.GetAsync(id, ct) is null)
-        {
-            return ApiProblems.NotFound($"There is no goal {id}.");
-        }
-        string Link(int p) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?page={p}&page_size={size}";
-        return TypedResults.Ok(new
-        {
-            results = items.Select(h => new
-            {
-                at = DateTimeOffset.FromUnixTimeMilliseconds(h.At),
-                actor = h.Actor,
-                action = h.Action,
-                changes = JsonNode.Parse(h.Changes),
-            }),
-            total,
-            next = pageNumber * size < total ? Link(pageNumber + 1) : null,
-            previous = pageNumber > 1 ? Link(pageNumber - 1) : null,
-        });
-    }
-
-    private static int ParsePositive(string? text, int fallback, string field, int max, ValidationErrors errors)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return fallback;
-        }
-        if (!int.TryParse(text, out var value) || value < 1 || value > max)
-        {
-            errors.Add(field, max == int.MaxValue ? $"{field} is a whole number from 1." : $"{field} is a whole number from 1 to {max}.");
-            return fallback;
-        }
-        return value;
-    }
+    private static Task<IResult> HistoryAsync(Guid id, HttpRequest request, HistoryService history, GoalService goals, string? page, string? page_size,
+        CancellationToken ct) =>
+        HistoryEndpoint.PageAsync(history, "goal", id.ToString("D"), request, page, page_size, async () => await goals.GetAsync(id, ct) is not null,
+            $"There is no goal {id}.", ct);
 
     private static async Task<IResult> CreateAsync(HttpRequest request, GoalService service, ClaimsPrincipal user, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using GoalsDashboard.Domain;
@@ -23,6 +24,11 @@ public static class SegmentsApi
         segments.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
             .Documented("Replaces a segment", 200, 400, 404, 422)
             .WithExample(ApiExamples.Segment);
+        segments.MapGet("/{id:int}/history", (int id, HttpRequest request, HistoryService history, SegmentService service, string? page, string? page_size, CancellationToken ct) =>
+                HistoryEndpoint.PageAsync(history, "segment", id.ToString(CultureInfo.InvariantCulture), request, page, page_size,
+                    async () => await service.GetAsync(id, ct) is not null, $"No segment has the id {id}.", ct))
+            .RequireAuthorization(ApiScopes.GoalsRead)
+            .Documented("A segment's history, newest first, paged: who created, edited or deleted it, with each field before and after", 200, 404, 422);
         segments.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
             .Documented("Deletes a segment", 204, 404);
         return api;
@@ -60,11 +66,11 @@ public static class SegmentsApi
         return TypedResults.Ok(Response((await segments.GetAsync(id, ct))!));
     }
 
-    private static async Task<IResult> DeleteAsync(int id, SegmentService segments, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(int id, SegmentService segments, ClaimsPrincipal user, CancellationToken ct)
     {
         try
         {
-            await segments.DeleteAsync(id, ct);
+            await segments.DeleteAsync(id, GoalsApi.UserName(user), ct);
             return TypedResults.NoContent();
         }
         catch (KeyNotFoundException)

@@ -82,6 +82,7 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
 
     public async Task<Campaign> CreateAsync(CampaignDraft draft, string user, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         var normalized = CampaignRules.Normalize(draft);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await CheckUniqueKeyAsync(db, normalized.Key!, null, ct);
@@ -97,6 +98,7 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
 
     public async Task<Campaign> UpdateAsync(int id, CampaignDraft draft, string user, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         var normalized = CampaignRules.Normalize(draft);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new KeyNotFoundException($"There is no campaign {id}.");
@@ -121,8 +123,9 @@ public sealed class CampaignService(IDbContextFactory<AppDbContext> dbFactory, I
     }
 
     /// <summary>Deletes a campaign with its audience and goal links; events keep their campaign field.</summary>
-    public async Task DeleteAsync(int id, CancellationToken ct = default)
+    public async Task DeleteAsync(int id, string? user = null, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new KeyNotFoundException($"There is no campaign {id}.");
         await NewVersionOfLinkedGoalsAsync(db, id, ct);

@@ -1,3 +1,4 @@
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Data;
 using GoalsDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -39,6 +40,7 @@ public sealed class FunnelService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     public async Task<Funnel> CreateAsync(FunnelDraft draft, string user, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         var normalized = FunnelRules.Normalize(draft);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await CheckGoalsAsync(db, normalized, ct);
@@ -52,20 +54,20 @@ public sealed class FunnelService(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     public async Task<Funnel> UpdateAsync(int id, FunnelDraft draft, string user, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         var normalized = FunnelRules.Normalize(draft);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var funnel = await db.Funnels.Include(f => f.Steps).FirstOrDefaultAsync(f => f.Id == id, ct) ?? throw new KeyNotFoundException($"There is no funnel {id}.");
         await CheckGoalsAsync(db, normalized, ct);
-        // Steps are keyed by position: replace them all, in two saves so that new positions never collide with old ones.
-        db.FunnelSteps.RemoveRange(funnel.Steps);
-        await db.SaveChangesAsync(ct);
         Apply(funnel, normalized, user, clock.GetUtcNow());
+        // One save (one history entry, nothing half-written): steps are keyed by position, so the ones kept change in place.
         await db.SaveChangesAsync(ct);
         return funnel;
     }
 
-    public async Task DeleteAsync(int id, CancellationToken ct = default)
+    public async Task DeleteAsync(int id, string? user = null, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var funnel = await db.Funnels.FirstOrDefaultAsync(f => f.Id == id, ct) ?? throw new KeyNotFoundException($"There is no funnel {id}.");
         db.Funnels.Remove(funnel);
@@ -76,7 +78,17 @@ public sealed class FunnelService(IDbContextFactory<AppDbContext> dbFactory, Tim
     {
         funnel.Name = d.Name!;
         funnel.Window = d.Window;
-        funnel.Steps = d.Steps.Select((s, i) => new FunnelStep { FunnelId = funnel.Id, Position = i, GoalId = s.GoalId, Window = i == 0 ? null : s.Window }).ToList();
+        var steps = funnel.Steps.OrderBy(s => s.Position).ToList();
+        for (var i = 0; i < d.Steps.Count; i++)
+        {
+            if (i == steps.Count)
+            {
+                steps.Add(new FunnelStep { FunnelId = funnel.Id, Position = i });
+            }
+            steps[i].GoalId = d.Steps[i].GoalId;
+            steps[i].Window = i == 0 ? null : d.Steps[i].Window;
+        }
+        funnel.Steps = steps[..d.Steps.Count];
         funnel.UpdatedAt = now;
         funnel.UpdatedBy = user;
     }

@@ -116,16 +116,6 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
     /// <summary>The goal's figures for the last 30 days, for its page.</summary>
     public int ActiveCount(IReadOnlyList<GoalListItem> goals) => goals.Count(g => g.Status == GoalStatus.Active);
 
-    /// <summary>A goal's history, newest first (docs/history.md): one page, and how many entries there are. Kept after a delete.</summary>
-    public async Task<(IReadOnlyList<HistoryEntry> Page, int Total)> HistoryAsync(Guid goalId, int page, int size, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var entries = db.History.AsNoTracking().Where(h => h.Subject == "goal" && h.SubjectId == goalId.ToString("D"));
-        var total = await entries.CountAsync(ct);
-        var items = await entries.OrderByDescending(h => h.At).ThenByDescending(h => h.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
-        return (items, total);
-    }
-
     /// <summary>Every goal, active and archived (the Plausible-compatible API picks the ones it can show).</summary>
     public async Task<IReadOnlyList<Goal>> AllAsync(CancellationToken ct = default)
     {

@@ -1,3 +1,4 @@
+using GoalsDashboard.Data.Changes;
 using GoalsDashboard.Data;
 using GoalsDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -34,6 +35,7 @@ public sealed class SegmentService(IDbContextFactory<AppDbContext> dbFactory, An
 
     public async Task<Segment> CreateAsync(SegmentDraft draft, string user, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         var normalized = SegmentRules.Normalize(draft);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await CheckUniqueNameAsync(db, normalized.Name!, null, ct);
@@ -46,6 +48,7 @@ public sealed class SegmentService(IDbContextFactory<AppDbContext> dbFactory, An
 
     public async Task<Segment> UpdateAsync(int id, SegmentDraft draft, string user, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         var normalized = SegmentRules.Normalize(draft);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var segment = await db.Segments.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new KeyNotFoundException($"There is no segment {id}.");
@@ -58,8 +61,9 @@ public sealed class SegmentService(IDbContextFactory<AppDbContext> dbFactory, An
         return segment;
     }
 
-    public async Task DeleteAsync(int id, CancellationToken ct = default)
+    public async Task DeleteAsync(int id, string? user = null, CancellationToken ct = default)
     {
+        using var actor = HistoryActor.As(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var segment = await db.Segments.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new KeyNotFoundException($"There is no segment {id}.");
         db.Segments.Remove(segment);

@@ -11,6 +11,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Workspace>();
         services.AddSingleton<GoalService>();
+        services.AddSingleton<HistoryService>();
         services.AddSingleton<SuggestionService>();
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<UserAdminService>();

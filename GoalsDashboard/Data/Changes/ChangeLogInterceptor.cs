@@ -1,8 +1,11 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using GoalsDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace GoalsDashboard.Data.Changes;
 
@@ -37,20 +40,29 @@ internal sealed class ChangeLogInterceptor(IServiceProvider services, TimeProvid
     /// </summary>
     private readonly ConditionalWeakTable<DbContext, object> _saving = new();
 
+    /// <summary>
+    /// History entries of subjects numbered by the insert itself (a new funnel, campaign or segment), numbered once
+    /// the save has run, with the transaction this interceptor opened for that when the caller had none.
+    /// </summary>
+    private readonly ConditionalWeakTable<DbContext, Unnumbered> _unnumbered = new();
+
+    private sealed record Unnumbered(IReadOnlyList<(EntityEntry Subject, HistoryEntry Entry)> Entries, IDbContextTransaction? Own);
+
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        Record(eventData.Context);
+        Record(eventData.Context, (context, ct) => Task.FromResult(context.Database.BeginTransaction()), CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
-    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Record(eventData.Context);
-        return ValueTask.FromResult(result);
+        await Record(eventData.Context, (context, ct) => context.Database.BeginTransactionAsync(ct), cancellationToken);
+        return result;
     }
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
+        NumberHistoryAsync(eventData.Context, CancellationToken.None).GetAwaiter().GetResult();
         if (SavedOutsideTransaction(eventData.Context) is { } context)
         {
             ReportAsync(context, CancellationToken.None).GetAwaiter().GetResult();
@@ -60,11 +72,35 @@ internal sealed class ChangeLogInterceptor(IServiceProvider services, TimeProvid
 
     public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
+        await NumberHistoryAsync(eventData.Context, cancellationToken);
         if (SavedOutsideTransaction(eventData.Context) is { } context)
         {
             await ReportAsync(context, cancellationToken);
         }
         return result;
+    }
+
+    /// <summary>Writes the numbers the insert gave into their history entries, and commits the transaction opened for that.</summary>
+    private async Task NumberHistoryAsync(DbContext? context, CancellationToken ct)
+    {
+        if (context is null || !_unnumbered.TryGetValue(context, out var unnumbered))
+        {
+            return;
+        }
+        _unnumbered.Remove(context);
+        foreach (var (subject, entry) in unnumbered.Entries)
+        {
+            var id = Convert.ToString(subject.Property("Id").CurrentValue, CultureInfo.InvariantCulture)!;
+            await context.Set<HistoryEntry>().Where(h => h.Id == entry.Id).ExecuteUpdateAsync(s => s.SetProperty(h => h.SubjectId, id), ct);
+            entry.SubjectId = id;
+            context.Entry(entry).State = EntityState.Unchanged;
+        }
+        if (unnumbered.Own is { } own)
+        {
+            // Committed before the save reports its changes (they report at this commit, see TransactionCommitted).
+            await own.CommitAsync(ct);
+            await own.DisposeAsync();
+        }
     }
 
     /// <summary>The context whose save just completed when no transaction of the caller's is open around it (else its commit reports).</summary>
@@ -84,6 +120,11 @@ internal sealed class ChangeLogInterceptor(IServiceProvider services, TimeProvid
         {
             _saving.Remove(context);
             _pending.Remove(context);
+            if (_unnumbered.TryGetValue(context, out var unnumbered))
+            {
+                _unnumbered.Remove(context);
+                unnumbered.Own?.Dispose();
+            }
         }
     }
 
@@ -123,14 +164,20 @@ internal sealed class ChangeLogInterceptor(IServiceProvider services, TimeProvid
         return Task.CompletedTask;
     }
 
-    private void Record(DbContext? context)
+    private async Task Record(DbContext? context, Func<DbContext, CancellationToken, Task<IDbContextTransaction>> begin, CancellationToken ct)
     {
         if (context is null)
         {
             return;
         }
         _saving.AddOrUpdate(context, this);
-        HistoryRecorder.Record(context, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var unnumbered = HistoryRecorder.Record(context, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        if (unnumbered.Count > 0)
+        {
+            // Numbering their history takes a second statement: one transaction keeps the entry and its subject together.
+            var own = context.Database.CurrentTransaction is null ? await begin(context, ct) : null;
+            _unnumbered.AddOrUpdate(context, new Unnumbered(unnumbered, own));
+        }
         var entries = context.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && Definitions.ContainsKey(e.Entity.GetType()))
             .ToList();

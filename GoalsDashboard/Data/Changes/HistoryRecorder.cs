@@ -31,9 +31,10 @@ public static class HistoryActor
 }
 
 /// <summary>
-/// Writes a goal's history (docs/history.md) into the save that changes it: created, edited (each changed field,
-/// before → after, the definition as a sentence), archived, restored, deleted, campaigns linked or unlinked. Called
-/// by <see cref="ChangeLogInterceptor"/> for every EF Core save, so no write path can skip it.
+/// Writes the history (docs/history.md) of goals, funnels, campaigns and segments into the save that changes them:
+/// created, edited (each changed field, before → after, a definition as a sentence), archived, restored, deleted,
+/// campaigns linked or unlinked. Called by <see cref="ChangeLogInterceptor"/> for every EF Core save, so no write
+/// path can skip it.
 /// </summary>
 internal static class HistoryRecorder
 {
@@ -43,7 +44,11 @@ internal static class HistoryRecorder
 
     private static readonly string[] Definition = [nameof(Goal.Type), nameof(Goal.Groups), nameof(Goal.Window), nameof(Goal.Sites)];
 
-    public static void Record(DbContext context, long at)
+    /// <summary>
+    /// Adds the entries of this save to it. Returns the entries of subjects whose number the store gives on insert
+    /// (a new funnel, campaign or segment): the caller writes their number once the save has it.
+    /// </summary>
+    public static IReadOnlyList<(EntityEntry Subject, HistoryEntry Entry)> Record(DbContext context, long at)
     {
         var entries = context.ChangeTracker.Entries().ToList();
         var links = entries.Where(e => e is { Entity: GoalCampaign, State: EntityState.Added or EntityState.Deleted })
@@ -68,8 +73,91 @@ internal static class HistoryRecorder
             written.Add(Entry(group.Key, at, Actor(null), linked.Count > 0 && unlinked.Count == 0 ? "campaign_linked" : unlinked.Count > 0 && linked.Count == 0 ? "campaign_unlinked" : "edited",
                 [CampaignChange(context, group.ToList())]));
         }
+        var unnumbered = new List<(EntityEntry, HistoryEntry)>();
+        foreach (var entry in entries.Where(e => Subjects.ContainsKey(e.Entity.GetType())))
+        {
+            if (OtherSubject(context, entry, entries, at) is { } history)
+            {
+                written.Add(history);
+                if (entry.State == EntityState.Added)
+                {
+                    unnumbered.Add((entry, history));
+                }
+            }
+        }
         context.AddRange(written);
+        return unnumbered;
     }
+
+    /// <summary>The subjects other than goals, keyed by a number the store gives.</summary>
+    private static readonly Dictionary<Type, string> Subjects = new()
+    {
+        [typeof(Funnel)] = "funnel",
+        [typeof(Campaign)] = "campaign",
+        [typeof(Segment)] = "segment",
+    };
+
+    private static readonly string[] OtherBookkeeping =
+        [nameof(Funnel.Id), nameof(Funnel.CreatedAt), nameof(Funnel.CreatedBy), nameof(Funnel.UpdatedAt), nameof(Funnel.UpdatedBy)];
+
+    /// <summary>The entry of a funnel, campaign or segment changed by this save, if anything it shows changed.</summary>
+    private static HistoryEntry? OtherSubject(DbContext context, EntityEntry entry, List<EntityEntry> entries, long at)
+    {
+        var subject = Subjects[entry.Entity.GetType()];
+        var id = entry.State == EntityState.Added ? "" : Convert.ToString(entry.Property(nameof(Funnel.Id)).CurrentValue, CultureInfo.InvariantCulture)!;
+        var name = (string)entry.Property(nameof(Funnel.Name)).CurrentValue!;
+        var author = (string?)entry.Property(entry.State == EntityState.Added ? nameof(Funnel.CreatedBy) : nameof(Funnel.UpdatedBy)).CurrentValue;
+        if (entry.State == EntityState.Deleted)
+        {
+            return Entry(subject, id, at, Actor(null), "deleted", [new Change("name", name, null)]);
+        }
+        var added = entry.State == EntityState.Added;
+        var changes = new List<Change>();
+        foreach (var property in entry.Properties.Where(p => !OtherBookkeeping.Contains(p.Metadata.Name) && !p.Metadata.IsShadowProperty()))
+        {
+            if (added)
+            {
+                if (property.CurrentValue is not null)
+                {
+                    changes.Add(new Change(FieldName(property.Metadata.Name), null, Text(property.CurrentValue)));
+                }
+            }
+            else if (property.IsModified && !property.Metadata.GetValueComparer().Equals(property.OriginalValue, property.CurrentValue))
+            {
+                changes.Add(new Change(FieldName(property.Metadata.Name), Text(property.OriginalValue), Text(property.CurrentValue)));
+            }
+        }
+        if (entry.Entity is Funnel funnel && StepsChange(context, funnel, entries, added) is { } steps)
+        {
+            changes.Add(steps);
+        }
+        return changes.Count == 0 ? null : Entry(subject, id, at, Actor(author), added ? "created" : "edited", changes);
+    }
+
+    /// <summary>A funnel's steps before and after, as "Goal A → Goal B (within 2 days)", when this save changes them.</summary>
+    private static Change? StepsChange(DbContext context, Funnel funnel, List<EntityEntry> entries, bool added)
+    {
+        var steps = entries.Where(e => e.Entity is FunnelStep step && (funnel.Steps.Contains(step) || funnel.Id > 0 && step.FunnelId == funnel.Id)).ToList();
+        if (!added && steps.All(e => e.State == EntityState.Unchanged))
+        {
+            return null;
+        }
+        (int Position, Guid Goal, FunnelWindow? Window) Values(EntityEntry e, bool original) => original
+            ? ((int)e.Property(nameof(FunnelStep.Position)).OriginalValue!, (Guid)e.Property(nameof(FunnelStep.GoalId)).OriginalValue!, (FunnelWindow?)e.Property(nameof(FunnelStep.Window)).OriginalValue)
+            : ((int)e.Property(nameof(FunnelStep.Position)).CurrentValue!, (Guid)e.Property(nameof(FunnelStep.GoalId)).CurrentValue!, (FunnelWindow?)e.Property(nameof(FunnelStep.Window)).CurrentValue);
+        var before = steps.Where(e => e.State != EntityState.Added).Select(e => Values(e, original: true)).OrderBy(s => s.Position).ToList();
+        var after = steps.Where(e => e.State != EntityState.Deleted).Select(e => Values(e, original: false)).OrderBy(s => s.Position).ToList();
+        var ids = before.Concat(after).Select(s => s.Goal).Distinct().ToList();
+        var names = context.Set<Goal>().AsNoTracking().Where(g => ids.Contains(g.Id)).Select(g => new { g.Id, g.Name }).ToDictionary(g => g.Id, g => g.Name);
+        string? Describe(List<(int Position, Guid Goal, FunnelWindow? Window)> list) => list.Count == 0 ? null : string.Join(" → ",
+            list.Select(s => names.GetValueOrDefault(s.Goal, "a deleted goal") + (s.Window is { } w ? $" (within {WindowText(w)})" : "")));
+        var (was, now) = (Describe(before), Describe(after));
+        return was == now ? null : new Change("steps", was, now);
+    }
+
+    private static string WindowText(FunnelWindow w) => $"{w.Amount} {(w.Unit == WindowUnit.Days ? "day" : "hour")}{(w.Amount == 1 ? "" : "s")}";
+
+    private static string FieldName(string property) => JsonNamingPolicy.SnakeCaseLower.ConvertName(property);
 
     private static HistoryEntry? ForGoal(DbContext context, EntityEntry entry, Goal goal, List<(GoalCampaign Link, bool Linked)> campaigns, long at)
     {
@@ -103,7 +191,7 @@ internal static class HistoryRecorder
         {
             if (!Equals(property.OriginalValue, property.CurrentValue))
             {
-                changes.Add(new Change(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Metadata.Name), Text(property.OriginalValue), Text(property.CurrentValue)));
+                changes.Add(new Change(FieldName(property.Metadata.Name), Text(property.OriginalValue), Text(property.CurrentValue)));
             }
         }
         return changes.Count == 0 ? null : Entry(goal.Id, at, Actor(goal.UpdatedBy), "edited", changes);
@@ -133,6 +221,9 @@ internal static class HistoryRecorder
     {
         null => null,
         string s => s,
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        FunnelWindow w => "within " + WindowText(w),
+        IReadOnlyList<SegmentCondition> conditions => SegmentRules.Describe(conditions),
         decimal d => d.ToString(CultureInfo.InvariantCulture),
         double d => d.ToString(CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
@@ -141,10 +232,13 @@ internal static class HistoryRecorder
 
     private static string Actor(string? fallback) => HistoryActor.Name ?? (string.IsNullOrEmpty(fallback) ? "system" : fallback);
 
-    private static HistoryEntry Entry(Guid goal, long at, string actor, string action, IReadOnlyList<Change> changes) => new()
+    private static HistoryEntry Entry(Guid goal, long at, string actor, string action, IReadOnlyList<Change> changes) =>
+        Entry("goal", goal.ToString("D"), at, actor, action, changes);
+
+    private static HistoryEntry Entry(string subject, string id, long at, string actor, string action, IReadOnlyList<Change> changes) => new()
     {
-        Subject = "goal",
-        SubjectId = goal.ToString("D"),
+        Subject = subject,
+        SubjectId = id,
         At = at,
         Actor = actor,
         Action = action,
