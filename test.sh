@@ -26,6 +26,8 @@ if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
 fi
 
 dotnet tool restore >/dev/null
+# The OpenAPI linter (Redocly CLI, pinned in GoalsDashboard.Tests/package-lock.json) that Api/ApiLintTests runs.
+npm ci --prefix GoalsDashboard.Tests --no-audit --no-fund --loglevel=error >/dev/null
 # The app's build runs `npm ci` (ApexCharts) on its own; see GoalsDashboard.csproj.
 dotnet build GoalsDashboard.sln -v quiet -nologo
 

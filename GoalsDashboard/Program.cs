@@ -73,6 +73,7 @@ app.MapAccountEndpoints();
 app.MapGoalsApi();
 app.MapPluginsApi();
 app.MapOpenApi(ApiDocument.Route).AllowAnonymous();
+app.MapApiReference();
 app.MapExportEndpoints();
 // frame-ancestors is in the app's own Content-Security-Policy (SecurityHeaders).
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

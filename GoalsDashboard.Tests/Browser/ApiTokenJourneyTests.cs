@@ -49,4 +49,34 @@ public class ApiTokenJourneyTests(BrowserFixture browser)
         using var afterRevoke = await http.GetAsync("/api/v1/goals");
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
     }
+
+    [Fact]
+    public async Task TheApiReference_OpensFromSettings_ForSignedInUsersOnly_AndListsEveryTag()
+    {
+        using (var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(browser.BaseUrl) })
+        using (var response = await anonymous.GetAsync("/api-reference"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Contains("/Account/Login", response.Headers.Location!.ToString());
+        }
+        foreach (var (width, height) in new[] { (1366, 768), (390, 844) })
+        {
+            var (page, problems) = await browser.WatchedPageAsync(width, height);
+            await browser.SignInAsync(page);
+            await page.GotoAsync(browser.BaseUrl + "/settings");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            // The link opens a new tab; followed here in the watched page, which records console errors and refused scripts.
+            Assert.Equal("_blank", await page.GetAttributeAsync("[data-testid=api-reference]", "target"));
+            await page.GotoAsync(new Uri(new Uri(page.Url), await page.GetAttributeAsync("[data-testid=api-reference]", "href")).ToString());
+            var popup = page;
+            // Scalar renders the document: the tags, an operation, and the schema of the stats.
+            foreach (var tag in new[] { "Ingestion", "Goals", "Funnels", "Campaigns", "Segments" })
+            {
+                await Assertions.Expect(popup.GetByText(tag, new() { Exact = true }).First).ToBeAttachedAsync();
+            }
+            await Assertions.Expect(popup.GetByText("GoalsDashboard API", new() { Exact = true }).First).ToBeVisibleAsync();
+            await popup.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"api-reference-{width}.png") });
+            Assert.Empty(problems);
+        }
+    }
 }

@@ -84,10 +84,24 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>A client sending the bootstrap token (every scope, admin), or the given one.</summary>
+    private Task<OpenApiContract>? _contract;
+
+    /// <summary>The app's OpenAPI document, read once, to check every API answer against.</summary>
+    public Task<OpenApiContract> ContractAsync() => _contract ??= LoadContractAsync();
+
+    private async Task<OpenApiContract> LoadContractAsync()
+    {
+        using var client = CreateClient();
+        return new OpenApiContract(await client.GetStringAsync("/api/v1/openapi.json"));
+    }
+
+    /// <summary>
+    /// A client sending the bootstrap token (every scope, admin), or the given one. Every answer of /api/v1 is checked
+    /// against the OpenAPI document (<see cref="OpenApiContract"/>): one that does not match it fails the request.
+    /// </summary>
     public HttpClient ApiClient(string? token = ApiToken)
     {
-        var client = CreateClient();
+        var client = CreateDefaultClient(ClientOptions.BaseAddress, new ContractCheckingHandler(ContractAsync));
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

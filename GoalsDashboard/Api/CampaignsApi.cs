@@ -17,27 +17,27 @@ public static class CampaignsApi
     {
         var campaigns = api.MapGroup("/campaigns").WithTags("Campaigns");
         campaigns.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("Lists campaigns with their audience size and linked goals", 200);
+            .Documented<IReadOnlyList<CampaignResponse>>("listCampaigns", "Lists campaigns with their audience size and linked goals", 200);
         campaigns.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Creates a campaign; its audience is built from the stored events carrying its key", 201, 400, 422)
-            .WithExample(ApiExamples.Campaign);
+            .Documented<CampaignResponse>("createCampaign", "Creates a campaign; its audience is built from the stored events carrying its key", 201, 400, 422)
+            .WithBody<CampaignInput>(ApiExamples.Campaign);
         campaigns.MapGet("/{key}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("Gets one campaign by key", 200, 404);
+            .Documented<CampaignResponse>("getCampaign", "Gets one campaign by key", 200, 404);
         campaigns.MapPut("/{key}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Replaces a campaign (the key is locked once events carry it)", 200, 400, 404, 422)
-            .WithExample(ApiExamples.Campaign);
+            .Documented<CampaignResponse>("replaceCampaign", "Replaces a campaign (the key is locked once events carry it)", 200, 400, 404, 422)
+            .WithBody<CampaignInput>(ApiExamples.Campaign);
         campaigns.MapGet("/{key}/history", HistoryAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("A campaign's history, newest first, paged: who created or edited it, with each field before and after", 200, 404, 422);
+            .Documented<HistoryPage>("getCampaignHistory", "A campaign's history, newest first, paged: who created or edited it, with each field before and after", 200, 404, 422);
         campaigns.MapPost("/{key}/audience", ImportAudienceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Imports audience entries (up to 10,000; all or nothing)", 202, 400, 404, 422)
-            .WithExample(ApiExamples.Audience);
+            .Documented<AcceptedCount>("importCampaignAudience", "Imports audience entries (up to 10,000; all or nothing)", 202, 400, 404, 422)
+            .WithBody<AudienceInput>(ApiExamples.Audience);
         return api;
     }
 
     private static async Task<IResult> ListAsync(CampaignService campaigns, CancellationToken ct)
     {
         var items = await campaigns.ListAsync(ct);
-        return TypedResults.Ok(items.Select(i => Response(i.Campaign, i.AudienceSize, i.Goals.Select(g => g.GoalId))));
+        return TypedResults.Ok(items.Select(i => CampaignResponse.From(i.Campaign, i.AudienceSize, i.Goals.Select(g => g.GoalId))).ToList());
     }
 
     private static async Task<IResult> GetAsync(string key, CampaignService campaigns, CancellationToken ct)
@@ -133,7 +133,7 @@ public static class CampaignsApi
             return ApiProblems.Validation(errors.ToDictionary());
         }
         var accepted = await campaigns.ImportAudienceAsync(campaign.Id, rows, ct);
-        return TypedResults.Accepted((string?)null, new { accepted });
+        return TypedResults.Accepted((string?)null, new AcceptedCount(accepted));
     }
 
     private static async Task<(CampaignDraft? Draft, IResult? Error)> ReadDraftAsync(HttpRequest request)
@@ -170,26 +170,10 @@ public static class CampaignsApi
         return null;
     }
 
-    private static async Task<object> ResponseAsync(Campaign campaign, CampaignService campaigns, CancellationToken ct)
+    private static async Task<CampaignResponse> ResponseAsync(Campaign campaign, CampaignService campaigns, CancellationToken ct)
     {
         var goals = await campaigns.LinkedGoalsAsync(campaign.Id, ct);
         var size = await campaigns.AudienceSizeAsync(campaign.Id, ct);
-        return Response(campaign, size, goals.Select(g => g.Id));
+        return CampaignResponse.From(campaign, size, goals.Select(g => g.Id));
     }
-
-    private static object Response(Campaign c, int audienceSize, IEnumerable<Guid> goals) => new
-    {
-        id = c.Id,
-        name = c.Name,
-        key = c.Key,
-        channel = c.Channel,
-        starts_on = c.StartsOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        ends_on = c.EndsOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        audience_size = audienceSize,
-        goals = goals.ToList(),
-        created_at = c.CreatedAt,
-        created_by = c.CreatedBy,
-        updated_at = c.UpdatedAt,
-        updated_by = c.UpdatedBy,
-    };
 }

@@ -16,32 +16,32 @@ public static class FunnelsApi
     {
         var funnels = api.MapGroup("/funnels").WithTags("Funnels");
         funnels.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("Lists funnels", 200);
+            .Documented<IReadOnlyList<FunnelResponse>>("listFunnels", "Lists funnels", 200);
         funnels.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Creates a funnel of 2 to 12 goals", 201, 400, 422)
-            .WithExample(ApiExamples.Funnel);
+            .Documented<FunnelResponse>("createFunnel", "Creates a funnel of 2 to 12 goals", 201, 400, 422)
+            .WithBody<FunnelInput>(ApiExamples.Funnel);
         funnels.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("Gets one funnel", 200, 404);
+            .Documented<FunnelResponse>("getFunnel", "Gets one funnel", 200, 404);
         funnels.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Replaces a funnel", 200, 400, 404, 422)
-            .WithExample(ApiExamples.Funnel);
+            .Documented<FunnelResponse>("replaceFunnel", "Replaces a funnel", 200, 400, 404, 422)
+            .WithBody<FunnelInput>(ApiExamples.Funnel);
         funnels.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Deletes a funnel", 204, 404);
+            .Documented("deleteFunnel", "Deletes a funnel", 204, 404);
         funnels.MapGet("/{id:int}/history", (int id, HttpRequest request, HistoryService history, FunnelService service, string? page, string? page_size, CancellationToken ct) =>
                 HistoryEndpoint.PageAsync(history, "funnel", id.ToString(CultureInfo.InvariantCulture), request, page, page_size,
                     async () => await service.GetAsync(id, ct) is not null, $"No funnel has the id {id}.", ct))
             .RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("A funnel's history, newest first, paged: who created, edited or deleted it, with each field before and after", 200, 404, 422);
+            .Documented<HistoryPage>("getFunnelHistory", "A funnel's history, newest first, paged: who created, edited or deleted it, with each field before and after", 200, 404, 422);
         funnels.MapGet("/{id:int}/stats", StatsAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("A funnel's steps over a period, optionally split by segment or campaign", 200, 404, 422);
+            .Documented<FunnelStatsResponse>("getFunnelStats", "A funnel's steps over a period, optionally split by segment or campaign", 200, 404, 422);
         return api;
     }
 
     private static async Task<IResult> ListAsync(FunnelService funnels, CancellationToken ct) =>
-        TypedResults.Ok((await funnels.ListAsync(ct)).Select(Response));
+        TypedResults.Ok((await funnels.ListAsync(ct)).Select(FunnelResponse.From));
 
     private static async Task<IResult> GetAsync(int id, FunnelService funnels, CancellationToken ct) =>
-        await funnels.GetAsync(id, ct) is { } view ? TypedResults.Ok(Response(view)) : ApiProblems.NotFound($"No funnel has the id {id}.");
+        await funnels.GetAsync(id, ct) is { } view ? TypedResults.Ok(FunnelResponse.From(view)) : ApiProblems.NotFound($"No funnel has the id {id}.");
 
     private static async Task<IResult> CreateAsync(HttpRequest request, FunnelService funnels, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -51,7 +51,7 @@ public static class FunnelsApi
             return error;
         }
         var funnel = await funnels.CreateAsync(draft!, GoalsApi.UserName(user), ct);
-        return TypedResults.Created($"/api/v1/funnels/{funnel.Id}", Response((await funnels.GetAsync(funnel.Id, ct))!));
+        return TypedResults.Created($"/api/v1/funnels/{funnel.Id}", FunnelResponse.From((await funnels.GetAsync(funnel.Id, ct))!));
     }
 
     private static async Task<IResult> ReplaceAsync(int id, HttpRequest request, FunnelService funnels, ClaimsPrincipal user, CancellationToken ct)
@@ -66,7 +66,7 @@ public static class FunnelsApi
             return error;
         }
         await funnels.UpdateAsync(id, draft!, GoalsApi.UserName(user), ct);
-        return TypedResults.Ok(Response((await funnels.GetAsync(id, ct))!));
+        return TypedResults.Ok(FunnelResponse.From((await funnels.GetAsync(id, ct))!));
     }
 
     private static async Task<IResult> DeleteAsync(int id, FunnelService funnels, ClaimsPrincipal user, CancellationToken ct)
@@ -104,29 +104,8 @@ public static class FunnelsApi
         {
             return ApiProblems.Validation(ex.Field, ex.Message);
         }
-        return stats is null ? ApiProblems.NotFound($"No funnel has the id {id}.") : TypedResults.Ok(StatsResponse(stats));
+        return stats is null ? ApiProblems.NotFound($"No funnel has the id {id}.") : TypedResults.Ok(FunnelStatsResponse.Of(stats));
     }
-
-    public static object StatsResponse(FunnelStats s) => new
-    {
-        funnel_id = s.FunnelId,
-        from = QueryText.Format(s.From),
-        to = QueryText.Format(s.To),
-        steps = s.Steps.Select(StepJson).ToList(),
-        splits = s.Splits.Select(x => new { value = x.Value, label = x.Label, steps = x.Steps.Select(StepJson).ToList() }).ToList(),
-        trend = s.Trend.Select(t => new { date = QueryText.Format(t.Date), started = t.Started, finished = t.Finished, conversion_rate = t.ConversionRate }).ToList(),
-    };
-
-    private static object StepJson(FunnelStepStats s) => new
-    {
-        goal_id = s.GoalId,
-        name = s.Name,
-        profiles = s.Profiles,
-        percent_of_previous = s.PercentOfPrevious,
-        percent_of_first = s.PercentOfFirst,
-        drop_off = s.DropOff,
-        median_seconds_from_previous = s.MedianSecondsFromPrevious,
-    };
 
     private static async Task<(FunnelDraft? Draft, IResult? Error)> ReadDraftAsync(HttpRequest request)
     {
@@ -186,18 +165,4 @@ public static class FunnelsApi
         }
         return new FunnelWindow(amount ?? 0, unitText == "hours" ? WindowUnit.Hours : WindowUnit.Days);
     }
-
-    private static object Response(FunnelView v) => new
-    {
-        id = v.Funnel.Id,
-        name = v.Funnel.Name,
-        steps = v.Steps.Select(s => new { goal_id = s.GoalId, name = s.GoalName, status = s.Status == GoalStatus.Active ? "active" : "archived", window = WindowJson(s.Window) }).ToList(),
-        window = WindowJson(v.Funnel.Window),
-        created_at = v.Funnel.CreatedAt,
-        created_by = v.Funnel.CreatedBy,
-        updated_at = v.Funnel.UpdatedAt,
-        updated_by = v.Funnel.UpdatedBy,
-    };
-
-    private static object? WindowJson(FunnelWindow? w) => w is null ? null : new { amount = w.Amount, unit = w.Unit == WindowUnit.Hours ? "hours" : "days" };
 }

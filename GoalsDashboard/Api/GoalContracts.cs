@@ -9,8 +9,8 @@ public sealed record GoalResponse(
     int Number,
     string Name,
     string DisplayName,
-    string Type,
-    string Status,
+    [property: GoalTypeValues] string Type,
+    [property: OneOf("active", "archived")] string Status,
     string? Description,
     IReadOnlyList<GroupContract> Groups,
     WindowContract? Window,
@@ -36,7 +36,8 @@ public sealed record GoalResponse(
 
 public sealed record GroupContract(IReadOnlyList<ConditionContract> Conditions);
 
-public sealed record ConditionContract(string Kind, string? EventName, string? Path, string? Key, string? Operator, string? Value, bool Negate, IReadOnlyList<FilterContract> Filters)
+public sealed record ConditionContract([property: OneOf("event", "pageview", "property")] string Kind, string? EventName, string? Path, string? Key,
+    [property: OperatorValues] string? Operator, string? Value, bool Negate, IReadOnlyList<FilterContract> Filters)
 {
     public static ConditionContract From(Condition c) => new(
         c.Kind switch { ConditionKind.Event => "event", ConditionKind.PageView => "pageview", _ => "property" },
@@ -44,9 +45,9 @@ public sealed record ConditionContract(string Kind, string? EventName, string? P
         c.Filters.Select(f => new FilterContract(f.Key, f.Operator.ToWire(), f.Value)).ToList());
 }
 
-public sealed record FilterContract(string Key, string Operator, string? Value);
+public sealed record FilterContract(string Key, [property: OperatorValues] string Operator, string? Value);
 
-public sealed record WindowContract(int Amount, string Unit, string Anchor, string? AnchorEvent);
+public sealed record WindowContract(int Amount, [property: OneOf("days", "hours")] string Unit, [property: OneOf("first_seen", "event")] string Anchor, string? AnchorEvent);
 
 /// <summary>Reads a goal from request JSON into a draft, recording every shape error (wrong type, unknown operator) as a field error.</summary>
 public static class GoalJson

@@ -16,22 +16,22 @@ public static class GoalsApi
     {
         var goals = api.MapGroup("/goals").WithTags("Goals");
         goals.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("Lists goals, paged", 200, 422);
+            .Documented<GoalPage>("listGoals", "Lists goals, paged", 200, 422);
         goals.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Creates a goal, or up to 8 (an array); an active goal with the same definition is returned instead of a duplicate", 201, 400, 422)
-            .WithExample(ApiExamples.Goal);
+            .DocumentedOneOrMany<GoalResponse>("createGoals", "Creates a goal, or up to 8 (an array); an active goal with the same definition is returned instead of a duplicate", 201, MaxBulk, 400, 422)
+            .WithBody<GoalInput>(ApiExamples.Goal, orArray: MaxBulk);
         goals.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("Gets one goal, with its version as the ETag", 200, 404);
+            .Documented<GoalResponse>("getGoal", "Gets one goal, with its version as the ETag", 200, 404);
         goals.MapPut("/{id:guid}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Replaces a goal (If-Match with the ETag guards against lost updates)", 200, 400, 404, 409, 422)
-            .WithExample(ApiExamples.Goal);
+            .Documented<GoalResponse>("replaceGoal", "Replaces a goal (If-Match with the ETag guards against lost updates)", 200, 400, 404, 409, 422)
+            .WithBody<GoalInput>(ApiExamples.Goal);
         goals.MapPatch("/{id:guid}", PatchAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Changes some fields of a goal (JSON merge patch)", 200, 400, 404, 409, 422)
-            .WithExample(ApiExamples.GoalPatch);
+            .Documented<GoalResponse>("patchGoal", "Changes some fields of a goal (JSON merge patch)", 200, 400, 404, 409, 422)
+            .WithBody<GoalPatchInput>(ApiExamples.GoalPatch);
         goals.MapGet("/{id:guid}/history", HistoryAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("A goal's history, newest first, paged: who created, edited, archived, restored, deleted it or changed its campaigns, with each field before and after", 200, 404, 422);
+            .Documented<HistoryPage>("getGoalHistory", "A goal's history, newest first, paged: who created, edited, archived, restored, deleted it or changed its campaigns, with each field before and after", 200, 404, 422);
         goals.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Archives a goal (200 with the goal), or deletes it with permanent=true and an admin token (204)", 200, 204, 404);
+            .Documented<GoalResponse>("deleteGoal", "Archives a goal (200 with the goal), or deletes it with permanent=true and an admin token (204)", 200, 204, 404, 422);
         return api;
     }
 
@@ -57,13 +57,9 @@ public static class GoalsApi
         }
         var (items, total) = await service.PageAsync(filter, pageNumber, size, ct);
         string? Link(int p) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?page={p}&page_size={size}{(filter is null ? "" : $"&status={status}")}";
-        return TypedResults.Ok(new
-        {
-            results = items.Select(i => GoalResponse.From(i.Goal, i.CampaignKeys)),
-            total,
-            next = pageNumber * size < total ? Link(pageNumber + 1) : null,
-            previous = pageNumber > 1 ? Link(Math.Min(pageNumber - 1, Math.Max(1, (total + size - 1) / size))) : null,
-        });
+        return TypedResults.Ok(new GoalPage(items.Select(i => GoalResponse.From(i.Goal, i.CampaignKeys)).ToList(), total,
+            pageNumber * size < total ? Link(pageNumber + 1) : null,
+            pageNumber > 1 ? Link(Math.Min(pageNumber - 1, Math.Max(1, (total + size - 1) / size))) : null));
     }
 
     private static Task<IResult> HistoryAsync(Guid id, HttpRequest request, HistoryService history, GoalService goals, string? page, string? page_size,

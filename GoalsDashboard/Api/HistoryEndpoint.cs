@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Services;
 
@@ -30,19 +29,8 @@ public static class HistoryEndpoint
             return ApiProblems.NotFound(notFound);
         }
         string Link(int p) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?page={p}&page_size={size}";
-        return TypedResults.Ok(new
-        {
-            results = items.Select(h => new
-            {
-                at = DateTimeOffset.FromUnixTimeMilliseconds(h.At),
-                actor = h.Actor,
-                action = h.Action,
-                changes = JsonNode.Parse(h.Changes),
-            }),
-            total,
-            next = pageNumber * size < total ? Link(pageNumber + 1) : null,
-            previous = pageNumber > 1 ? Link(pageNumber - 1) : null,
-        });
+        return TypedResults.Ok(new HistoryPage(items.Select(HistoryItemResponse.From).ToList(), total,
+            pageNumber * size < total ? Link(pageNumber + 1) : null, pageNumber > 1 ? Link(pageNumber - 1) : null));
     }
 
     /// <summary>A whole number from 1 to <paramref name="max"/>, or <paramref name="fallback"/> when absent; an error naming the field otherwise.</summary>

@@ -12,17 +12,17 @@ public static class IngestionApi
     public static RouteGroupBuilder MapIngestionEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/events", IngestEventsAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
-            .Documented("Tracks one event or a batch of up to 1,000 (all or nothing; repeated event ids are skipped)", 202, 400, 413, 422)
-            .WithExample(ApiExamples.Events);
+            .Documented<EventsAccepted>("trackEvents", "Tracks one event or a batch of up to 1,000 (all or nothing; repeated event ids are skipped)", 202, 400, 413, 422)
+            .WithBody<EventInput>(ApiExamples.Events, orArray: IngestionLimits.MaxBatch);
         api.MapPost("/profiles/{profile_id}/properties", SetPropertiesAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
-            .Documented("Sets a profile's properties at a moment", 202, 400, 413, 422)
-            .WithExample(ApiExamples.Properties);
+            .Documented<AcceptedCount>("setProfileProperties", "Sets a profile's properties at a moment", 202, 400, 413, 422)
+            .WithBody<PropertiesInput>(ApiExamples.Properties);
         api.MapPost("/conversions", RecordConversionAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
-            .Documented("Records a conversion of a goal by name (a tracked-conversion goal is created when missing)", 201, 400, 422)
-            .WithExample(ApiExamples.Conversion);
+            .Documented<ConversionResponse>("recordConversion", "Records a conversion of a goal by name (a tracked-conversion goal is created when missing)", 201, 400, 422)
+            .WithBody<ConversionInput>(ApiExamples.Conversion);
         api.MapPost("/goals/{id:guid}/matches", MatchAsync).RequireAuthorization(ApiScopes.EventsWrite).WithTags("Ingestion")
-            .Documented("Records an offline match, linked to the profile's most recent activity before it", 201, 400, 404, 422)
-            .WithExample(ApiExamples.Match);
+            .Documented<MatchResponse>("recordMatch", "Records an offline match, linked to the profile's most recent activity before it", 201, 400, 404, 422)
+            .WithBody<MatchInput>(ApiExamples.Match);
         return api;
     }
 
@@ -64,7 +64,7 @@ public static class IngestionApi
             return ApiProblems.Validation(errors.ToDictionary(), "Nothing was stored: " + string.Join(" ", errors.ToDictionary().Take(3).Select(e => $"{e.Key}: {e.Value[0]}")));
         }
         var result = await ingestion.IngestAsync(events, now, ct);
-        return TypedResults.Accepted((string?)null, new { accepted = result.Accepted, duplicates = result.Duplicates });
+        return TypedResults.Accepted((string?)null, new EventsAccepted(result.Accepted, result.Duplicates));
     }
 
     private static async Task<IResult> SetPropertiesAsync(string profile_id, HttpRequest request, IngestionService ingestion, TimeProvider clock, CancellationToken ct)
@@ -92,7 +92,7 @@ public static class IngestionApi
             return ApiProblems.Validation(errors.ToDictionary());
         }
         await ingestion.SetPropertiesAsync(profileId, changes, at, ct);
-        return TypedResults.Accepted((string?)null, new { accepted = changes.Count });
+        return TypedResults.Accepted((string?)null, new AcceptedCount(changes.Count));
     }
 
     private static async Task<IResult> RecordConversionAsync(HttpRequest request, IngestionService ingestion, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
@@ -123,7 +123,7 @@ public static class IngestionApi
         }
         var result = await ingestion.RecordConversionAsync(goal!, profileId!, at, value, GoalsApi.UserName(user), ct);
         return TypedResults.Created($"/api/v1/goals/{result.GoalId}",
-            new { goal_id = result.GoalId, profile_id = result.ProfileId, timestamp = result.Timestamp, goal_created = result.GoalCreated });
+            new ConversionResponse(result.GoalId, result.ProfileId, result.Timestamp, result.GoalCreated));
     }
 
     private static async Task<IResult> MatchAsync(Guid id, HttpRequest request, IngestionService ingestion, TimeProvider clock, CancellationToken ct)
@@ -154,6 +154,6 @@ public static class IngestionApi
             return ApiProblems.NotFound(notFound!);
         }
         return TypedResults.Created($"/api/v1/goals/{id}",
-            new { goal_id = result.GoalId, profile_id = result.ProfileId, matched_at = result.MatchedAt, linked_event_id = result.LinkedEventId });
+            new MatchResponse(result.GoalId, result.ProfileId, result.MatchedAt, result.LinkedEventId));
     }
 }

@@ -15,30 +15,30 @@ public static class SegmentsApi
     {
         var segments = api.MapGroup("/segments").WithTags("Segments");
         segments.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("Lists segments with their member counts", 200);
+            .Documented<IReadOnlyList<SegmentResponse>>("listSegments", "Lists segments with their member counts", 200);
         segments.MapPost("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Creates a segment", 201, 400, 422)
-            .WithExample(ApiExamples.Segment);
+            .Documented<SegmentResponse>("createSegment", "Creates a segment", 201, 400, 422)
+            .WithBody<SegmentInput>(ApiExamples.Segment);
         segments.MapGet("/{id:int}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("Gets one segment", 200, 404);
+            .Documented<SegmentResponse>("getSegment", "Gets one segment", 200, 404);
         segments.MapPut("/{id:int}", ReplaceAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Replaces a segment", 200, 400, 404, 422)
-            .WithExample(ApiExamples.Segment);
+            .Documented<SegmentResponse>("replaceSegment", "Replaces a segment", 200, 400, 404, 422)
+            .WithBody<SegmentInput>(ApiExamples.Segment);
         segments.MapGet("/{id:int}/history", (int id, HttpRequest request, HistoryService history, SegmentService service, string? page, string? page_size, CancellationToken ct) =>
                 HistoryEndpoint.PageAsync(history, "segment", id.ToString(CultureInfo.InvariantCulture), request, page, page_size,
                     async () => await service.GetAsync(id, ct) is not null, $"No segment has the id {id}.", ct))
             .RequireAuthorization(ApiScopes.GoalsRead)
-            .Documented("A segment's history, newest first, paged: who created, edited or deleted it, with each field before and after", 200, 404, 422);
+            .Documented<HistoryPage>("getSegmentHistory", "A segment's history, newest first, paged: who created, edited or deleted it, with each field before and after", 200, 404, 422);
         segments.MapDelete("/{id:int}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
-            .Documented("Deletes a segment", 204, 404);
+            .Documented("deleteSegment", "Deletes a segment", 204, 404);
         return api;
     }
 
     private static async Task<IResult> ListAsync(SegmentService segments, CancellationToken ct) =>
-        TypedResults.Ok((await segments.ListAsync(ct)).Select(Response));
+        TypedResults.Ok((await segments.ListAsync(ct)).Select(SegmentResponse.From).ToList());
 
     private static async Task<IResult> GetAsync(int id, SegmentService segments, CancellationToken ct) =>
-        await segments.GetAsync(id, ct) is { } item ? TypedResults.Ok(Response(item)) : ApiProblems.NotFound($"No segment has the id {id}.");
+        await segments.GetAsync(id, ct) is { } item ? TypedResults.Ok(SegmentResponse.From(item)) : ApiProblems.NotFound($"No segment has the id {id}.");
 
     private static async Task<IResult> CreateAsync(HttpRequest request, SegmentService segments, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -48,7 +48,7 @@ public static class SegmentsApi
             return error;
         }
         var segment = await segments.CreateAsync(draft!, GoalsApi.UserName(user), ct);
-        return TypedResults.Created($"/api/v1/segments/{segment.Id}", Response((await segments.GetAsync(segment.Id, ct))!));
+        return TypedResults.Created($"/api/v1/segments/{segment.Id}", SegmentResponse.From((await segments.GetAsync(segment.Id, ct))!));
     }
 
     private static async Task<IResult> ReplaceAsync(int id, HttpRequest request, SegmentService segments, ClaimsPrincipal user, CancellationToken ct)
@@ -63,7 +63,7 @@ public static class SegmentsApi
             return error;
         }
         await segments.UpdateAsync(id, draft!, GoalsApi.UserName(user), ct);
-        return TypedResults.Ok(Response((await segments.GetAsync(id, ct))!));
+        return TypedResults.Ok(SegmentResponse.From((await segments.GetAsync(id, ct))!));
     }
 
     private static async Task<IResult> DeleteAsync(int id, SegmentService segments, ClaimsPrincipal user, CancellationToken ct)
@@ -135,26 +135,4 @@ public static class SegmentsApi
         }
         return new SegmentCondition(field.Value, field == SegmentField.Property ? f.String(json, "key") : null, op, f.String(json, "value"), f.Bool(json, "negate"));
     }
-
-    public static object ConditionJson(SegmentCondition c) => new
-    {
-        kind = c.Field switch { SegmentField.FirstChannel => "first_channel", SegmentField.FirstSite => "first_site", _ => "property" },
-        key = c.Key,
-        @operator = c.Operator.ToWire(),
-        value = c.Value,
-        negate = c.Negate,
-    };
-
-    private static object Response(SegmentListItem item) => new
-    {
-        id = item.Segment.Id,
-        name = item.Segment.Name,
-        conditions = item.Segment.Conditions.Select(ConditionJson).ToList(),
-        description = SegmentRules.Describe(item.Segment.Conditions),
-        members = item.Members,
-        created_at = item.Segment.CreatedAt,
-        created_by = item.Segment.CreatedBy,
-        updated_at = item.Segment.UpdatedAt,
-        updated_by = item.Segment.UpdatedBy,
-    };
 }
