@@ -109,7 +109,7 @@ public sealed class GoalHistoryTests(EmptyAppFixture fixture) : IClassFixture<Em
     [Fact]
     public async Task ThePluginsApi_LeavesOneEntryPerWrite_ByTheTokensName()
     {
-        using var client = Factory.CreateClient();
+        using var client = Factory.CheckedClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"example.com:{GoalsAppFactory.ApiToken}")));
         var eventName = HttpJson.Unique("plugin_event");

@@ -37,7 +37,7 @@ public sealed class PluginsApiTests : IAsyncLifetime
     /// <summary>As upstream's clients authenticate: HTTP Basic, the site's domain as the user, the token as the password.</summary>
     private HttpClient Authenticated(string token)
     {
-        var client = _factory.CreateClient();
+        var client = _factory.CheckedClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Site}:{token}")));
         return client;
     }
@@ -82,7 +82,7 @@ public sealed class PluginsApiTests : IAsyncLifetime
     [InlineData("DELETE", "/api/plugins/v1/goals")]
     public async Task UnauthorizedCall(string method, string url)
     {
-        using var anonymous = _factory.CreateClient();
+        using var anonymous = _factory.CheckedClient();
         using var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
         Assert.Equal(["Plugins API: unauthorized"], Details(await JsonAsync(response, HttpStatusCode.Unauthorized)));
         Assert.Equal("Basic realm=\"Plugins API Access\"", response.Headers.WwwAuthenticate.ToString());
@@ -343,7 +343,7 @@ public sealed class PluginsApiTests : IAsyncLifetime
     public async Task ABearerTokenAndABareTokenWork_AndAReadOnlyTokenCannotWrite()
     {
         var readOnly = await _factory.CreateTokenAsync(false, ApiScopes.GoalsRead);
-        using var bare = _factory.CreateClient();
+        using var bare = _factory.CheckedClient();
         bare.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(readOnly)));
         Assert.Equal(HttpStatusCode.OK, (await bare.GetAsync("/api/plugins/v1/goals")).StatusCode);
         using var put = await bare.PutAsync("/api/plugins/v1/goals", new StringContent("""{"goal_type":"Goal.CustomEvent","goal":{"event_name":"Signup"}}""", Encoding.UTF8, "application/json"));

@@ -84,24 +84,36 @@ public class GoalsAppFactory : WebApplicationFactory<Program>
         }
     }
 
-    private Task<OpenApiContract>? _contract;
+    private readonly Dictionary<string, Task<OpenApiContract>> _contracts = [];
 
-    /// <summary>The app's OpenAPI document, read once, to check every API answer against.</summary>
-    public Task<OpenApiContract> ContractAsync() => _contract ??= LoadContractAsync();
+    /// <summary>One of the app's OpenAPI documents (v1, or plugins for the Plugins API), read once, to check answers against.</summary>
+    public Task<OpenApiContract> ContractAsync(string document = "v1")
+    {
+        lock (_contracts)
+        {
+            return _contracts.TryGetValue(document, out var contract) ? contract : _contracts[document] = LoadContractAsync(document);
+        }
+    }
 
-    private async Task<OpenApiContract> LoadContractAsync()
+    private async Task<OpenApiContract> LoadContractAsync(string document)
     {
         using var client = CreateClient();
-        return new OpenApiContract(await client.GetStringAsync("/api/v1/openapi.json"));
+        return new OpenApiContract(await client.GetStringAsync($"/api/{document}/openapi.json"));
     }
 
     /// <summary>
-    /// A client sending the bootstrap token (every scope, admin), or the given one. Every answer of /api/v1 is checked
-    /// against the OpenAPI document (<see cref="OpenApiContract"/>): one that does not match it fails the request.
+    /// A client whose every answer of /api/v1 and of the Plugins API is checked against the app's OpenAPI documents
+    /// (<see cref="OpenApiContract"/>): one that does not match them fails the request.
     /// </summary>
+    public HttpClient CheckedClient() => CreateDefaultClient(ClientOptions.BaseAddress, new ContractCheckingHandler(path =>
+        path.StartsWith("/api/plugins/v1/", StringComparison.Ordinal) ? ContractAsync("plugins")
+        : path.StartsWith("/api/v1/", StringComparison.Ordinal) && path != "/api/v1/openapi.json" ? ContractAsync()
+        : null));
+
+    /// <summary>A checked client (<see cref="CheckedClient"/>) sending the bootstrap token (every scope, admin), or the given one.</summary>
     public HttpClient ApiClient(string? token = ApiToken)
     {
-        var client = CreateDefaultClient(ClientOptions.BaseAddress, new ContractCheckingHandler(ContractAsync));
+        var client = CheckedClient();
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

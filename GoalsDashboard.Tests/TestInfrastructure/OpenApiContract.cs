@@ -11,7 +11,7 @@ namespace GoalsDashboard.Tests.TestInfrastructure;
 /// Checks answers of <c>/api/v1</c> against the app's own OpenAPI document (docs/api.md): the status must be one the
 /// operation lists, and a body must match the schema listed for that status and content type (JsonSchema.Net, JSON
 /// Schema 2020-12 as OpenAPI 3.1 uses). Every API test's client runs each answer through it
-/// (<see cref="GoalsAppFactory.ApiClient"/>), so the document cannot drift from the code.
+/// (<see cref="GoalsAppFactory.CheckedClient"/>), so the documents cannot drift from the code.
 /// </summary>
 public sealed class OpenApiContract
 {
@@ -94,20 +94,20 @@ public sealed class OpenApiContract
     private static string Truncate(string text) => text.Length <= 600 ? text : text[..600] + "…";
 }
 
-/// <summary>Runs every answer of <c>/api/v1</c> through <see cref="OpenApiContract"/>; a mismatch fails the request (and so the test).</summary>
-public sealed class ContractCheckingHandler(Func<Task<OpenApiContract>> contract) : DelegatingHandler
+/// <summary>Runs every answer through the <see cref="OpenApiContract"/> of its path (none: not checked); a mismatch fails the request.</summary>
+public sealed class ContractCheckingHandler(Func<string, Task<OpenApiContract>?> contractOf) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);
         var path = request.RequestUri!.AbsolutePath;
-        if (!path.StartsWith("/api/v1/", StringComparison.Ordinal) || path == "/api/v1/openapi.json")
+        if (contractOf(path) is not { } contract)
         {
             return response;
         }
         await response.Content.LoadIntoBufferAsync(cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var problem = (await contract()).Check(request.Method.Method, path, response.StatusCode, response.Content.Headers.ContentType?.ToString(), body);
+        var problem = (await contract).Check(request.Method.Method, path, response.StatusCode, response.Content.Headers.ContentType?.ToString(), body);
         if (problem is not null)
         {
             throw new OpenApiContractException(problem);

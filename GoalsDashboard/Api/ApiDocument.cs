@@ -27,10 +27,11 @@ public static class ApiDocument
         ["Segments"] = "Saved groups of profiles to filter and split figures by.",
     };
 
-    public static IServiceCollection AddGoalsApiDocument(this IServiceCollection services) => services.AddOpenApi("v1", options =>
-    {
-        options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
-        options.AddDocumentTransformer((document, context, _) =>
+    /// <summary>The document of the Plausible-compatible Plugins API, served at /api/plugins/openapi.json.</summary>
+    public const string PluginsDocument = "plugins";
+
+    public static IServiceCollection AddGoalsApiDocument(this IServiceCollection services) => services
+        .AddOpenApi("v1", options => Configure(options, "api/v1/", document =>
         {
             document.Info = new OpenApiInfo
             {
@@ -38,12 +39,42 @@ public static class ApiDocument
                 Version = "v1",
                 Description = "Track events and profile properties, manage goals, campaigns, segments and funnels, and read their figures. " +
                     "JSON field names are snake_case. Errors are problem details (RFC 7807); a 422 names the offending field in `errors`.",
-                License = new OpenApiLicense { Name = "Proprietary: for the workspace that runs it" },
+                License = License,
             };
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+        }))
+        .AddOpenApi(PluginsDocument, options => Configure(options, "api/plugins/v1/", document =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "GoalsDashboard Plugins API (Plausible-compatible)",
+                Version = "v1",
+                Description = "The goals part of Plausible Analytics' Plugins API, so that clients written for it work unchanged. " +
+                    "Authenticate with HTTP Basic (any user name, the API token as the password) or a bearer token. Ids are the goals' " +
+                    "workspace-wide numbers; errors follow upstream's shape `{errors: [{detail}]}`.",
+                License = License,
+            };
+            document.Tags = new HashSet<OpenApiTag>([new OpenApiTag { Name = PluginsApi.Tag, Description = "Get or create, list, read and delete (archive) goals." }]);
+            document.Components!.SecuritySchemes![BasicScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "basic",
+                Description = "HTTP Basic as upstream's clients send it: the site's domain (or anything) as the user, the API token as the password.",
+            };
+        }));
+
+    private const string BasicScheme = "basic";
+
+    private static readonly OpenApiLicense License = new() { Name = "Proprietary: for the workspace that runs it" };
+
+    private static void Configure(OpenApiOptions options, string prefix, Action<OpenApiDocument> describe)
+    {
+        options.ShouldInclude = description => description.RelativePath?.StartsWith(prefix, StringComparison.Ordinal) == true;
+        options.AddDocumentTransformer((document, context, _) =>
+        {
             // The server this document was read from, without the trailing slash a linter rejects (paths start with one).
             document.Servers = document.Servers?.Select(s => new OpenApiServer { Url = s.Url?.TrimEnd('/'), Description = s.Description })
                 .Where(s => !string.IsNullOrEmpty(s.Url)).ToList() ?? [];
-            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[TokenScheme] = new OpenApiSecurityScheme
@@ -52,6 +83,7 @@ public static class ApiDocument
                 Scheme = "bearer",
                 Description = "An API token created by an Admin in Settings → API tokens, sent as `Authorization: Bearer <token>`.",
             };
+            describe(document);
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer((schema, context, _) =>
@@ -81,6 +113,26 @@ public static class ApiDocument
                 {
                     body.Schema = OneOrMany(body.Schema!, max);
                 }
+                if (example.Wrapped is { } wrapped)
+                {
+                    // Or several, as an array in one property of an object.
+                    body.Schema = new OpenApiSchema
+                    {
+                        OneOf =
+                        [
+                            body.Schema!,
+                            new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Required = new HashSet<string> { wrapped.Property },
+                                Properties = new Dictionary<string, IOpenApiSchema>
+                                {
+                                    [wrapped.Property] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = body.Schema, MinItems = 1, MaxItems = wrapped.Max },
+                                },
+                            },
+                        ],
+                    };
+                }
             }
             if (metadata.OfType<ResponseOrArray>().FirstOrDefault() is { } many && operation.Responses?.TryGetValue(many.Status.ToString(), out var response) == true
                 && response.Content?.TryGetValue("application/json", out var content) == true)
@@ -100,13 +152,17 @@ public static class ApiDocument
             }
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(TokenScheme, context.Document)] = [] });
+            if (context.DocumentName == PluginsDocument)
+            {
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BasicScheme, context.Document)] = [] });
+            }
             operation.Description = $"Requires a token with the `{scope}` scope.";
             operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No token, or an unknown or revoked one." });
             operation.Responses.TryAdd("403", new OpenApiResponse { Description = $"The token lacks the `{scope}` scope." });
-            operation.Responses.TryAdd("429", new OpenApiResponse { Description = "The token is over its rate limit; retry after `Retry-After` seconds." });
+            operation.Responses.TryAdd("429", Problem("The token is over its rate limit; retry after `Retry-After` seconds.", context.Document));
             return Task.CompletedTask;
         });
-    });
+    }
 
     /// <summary>Where signed-in users read the interactive reference (linked from Settings → API tokens).</summary>
     public const string ReferencePath = "/api-reference";
@@ -121,13 +177,14 @@ public static class ApiDocument
                 .WithTitle("GoalsDashboard API reference")
                 .WithOpenApiRoutePattern(Route)
                 .AddDocument("v1", "GoalsDashboard API v1")
+                .AddDocument(PluginsDocument, "Plugins API (Plausible-compatible)")
                 .WithNonce()
                 .DisableDefaultFonts()
                 .DisableAgent()
                 .DisableMcp()
                 .DisableTelemetry()
                 .HideDeveloperTools()
-                .AddPreferredSecuritySchemes(["token"]))
+                .AddPreferredSecuritySchemes([TokenScheme]))
             .RequireAuthorization();
 
     private static OpenApiResponse Problem(string description, OpenApiDocument? document) => new()
@@ -150,9 +207,13 @@ public static class ApiDocument
     /// that many is taken as well.
     /// </summary>
     public static RouteHandlerBuilder WithBody<TBody>(this RouteHandlerBuilder endpoint, string example, int? orArray = null) =>
-        endpoint.Accepts<TBody>("application/json").WithMetadata(new RequestExample(example, orArray));
+        endpoint.Accepts<TBody>("application/json").WithMetadata(new RequestExample(example, orArray, null));
 
-    private sealed record RequestExample(string Json, int? OrArray);
+    /// <summary>A request body of one <typeparamref name="TBody"/>, or up to <paramref name="max"/> of them in an array named <paramref name="property"/>.</summary>
+    public static RouteHandlerBuilder WithBody<TBody>(this RouteHandlerBuilder endpoint, string example, string property, int max) =>
+        endpoint.Accepts<TBody>("application/json").WithMetadata(new RequestExample(example, null, (property, max)));
+
+    private sealed record RequestExample(string Json, int? OrArray, (string Property, int Max)? Wrapped);
 
     private sealed record ResponseOrArray(int Status, int Max);
 
@@ -170,25 +231,51 @@ public static class ApiDocument
         params int[] statuses) =>
         endpoint.Produces<TResponse>(success).WithMetadata(new ResponseOrArray(success, max)).Documented(operationId, summary, statuses);
 
+    /// <summary>
+    /// As <see cref="Documented(RouteHandlerBuilder, string, string, int[])"/> for the Plugins API, whose 401, 403, 404 and
+    /// 422 answers are upstream's <see cref="PluginErrors"/> rather than problem details.
+    /// </summary>
+    public static RouteHandlerBuilder DocumentedPlugin(this RouteHandlerBuilder endpoint, string operationId, string summary, params int[] statuses)
+    {
+        endpoint.WithName(operationId).WithSummary(summary);
+        foreach (var status in statuses)
+        {
+            if (status is 401 or 403 or 404 or 422)
+            {
+                endpoint.Produces<PluginErrors>(status);
+            }
+            else
+            {
+                endpoint.Documented(status);
+            }
+        }
+        return endpoint;
+    }
+
     /// <summary>Names and sums up an operation whose successes have no body (204).</summary>
     public static RouteHandlerBuilder Documented(this RouteHandlerBuilder endpoint, string operationId, string summary, params int[] statuses)
     {
         endpoint.WithName(operationId).WithSummary(summary);
         foreach (var status in statuses)
         {
-            if (status < 400)
-            {
-                endpoint.Produces(status);
-            }
-            else if (status == StatusCodes.Status422UnprocessableEntity)
-            {
-                endpoint.ProducesValidationProblem(status);
-            }
-            else
-            {
-                endpoint.ProducesProblem(status);
-            }
+            endpoint.Documented(status);
         }
         return endpoint;
+    }
+
+    private static void Documented(this RouteHandlerBuilder endpoint, int status)
+    {
+        if (status < 400)
+        {
+            endpoint.Produces(status);
+        }
+        else if (status == StatusCodes.Status422UnprocessableEntity)
+        {
+            endpoint.ProducesValidationProblem(status);
+        }
+        else
+        {
+            endpoint.ProducesProblem(status);
+        }
     }
 }

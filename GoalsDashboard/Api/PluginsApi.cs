@@ -17,6 +17,7 @@ public static class PluginsApi
 {
     public const string Prefix = "/api/plugins/v1";
     public const string Realm = "Plugins API Access";
+    public const string Tag = "Plugins API: goals";
     public const int MaxBulk = 8;
     public const int MaxCustomProps = 3;
     private const int DefaultLimit = 10;
@@ -24,13 +25,22 @@ public static class PluginsApi
 
     public static IEndpointRouteBuilder MapPluginsApi(this IEndpointRouteBuilder endpoints)
     {
-        var goals = endpoints.MapGroup(Prefix + "/goals").AddEndpointFilter(ApiSetup.LimitRequestsAsync).DisableAntiforgery()
-            .WithTags("Plausible Plugins API").ExcludeFromDescription();
-        goals.MapPut("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        goals.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        goals.MapGet("/{id}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead);
-        goals.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite);
-        goals.MapDelete("/", DeleteManyAsync).RequireAuthorization(ApiScopes.GoalsWrite);
+        var goals = endpoints.MapGroup(Prefix + "/goals").AddEndpointFilter(ApiSetup.LimitRequestsAsync).DisableAntiforgery().WithTags(Tag);
+        goals.MapPut("/", CreateAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .Produces<PluginGoalList>(StatusCodes.Status201Created)
+            .DocumentedPlugin("pluginsGetOrCreateGoals", "Gets or creates one goal, or up to 8 (all or nothing); an archived goal is restored", 400, 401, 403, 413, 422)
+            .WithBody<PluginGoalInput>(PluginExamples.Goals, "goals", MaxBulk);
+        goals.MapGet("/", ListAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Produces<PluginGoalList>()
+            .DocumentedPlugin("pluginsListGoals", "Lists goals, newest first, a page at a time (limit, after, before)", 401, 403);
+        goals.MapGet("/{id}", GetAsync).RequireAuthorization(ApiScopes.GoalsRead)
+            .Produces<PluginGoalResponse>()
+            .DocumentedPlugin("pluginsGetGoal", "Gets one goal by its number", 401, 403, 404, 422);
+        goals.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .DocumentedPlugin("pluginsDeleteGoal", "Deletes (archives) one goal", 204, 401, 403, 404, 422);
+        goals.MapDelete("/", DeleteManyAsync).RequireAuthorization(ApiScopes.GoalsWrite)
+            .DocumentedPlugin("pluginsDeleteGoals", "Deletes (archives) several goals by number", 204, 400, 401, 403, 413, 422)
+            .WithBody<PluginDeleteInput>(PluginExamples.Delete);
         return endpoints;
     }
 
