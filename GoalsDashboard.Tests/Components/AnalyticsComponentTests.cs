@@ -1,5 +1,6 @@
 using Bunit;
 using GoalsDashboard.Analytics;
+using GoalsDashboard.Domain;
 using GoalsDashboard.Components.Analytics;
 using GoalsDashboard.Components.Goals;
 using GoalsDashboard.Tests.TestInfrastructure;
@@ -31,6 +32,43 @@ public class AnalyticsComponentTests : MudComponentTest
         var none = Context.Render<KpiCard>(p => p.Add(c => c.Label, "Conversions").Add(c => c.Value, "3")
             .Add(c => c.Change, KpiChange.Relative(3, 0, "vs previous 7 days")));
         Assert.Contains("new", none.Find("[data-testid=kpi-change]").TextContent);
+    }
+
+    private static Goal Goal(string? currency = null, decimal? defaultValue = null) => GoalsDashboard.Domain.Goal.Create(GoalRules.Normalize(new GoalDraft
+    {
+        Name = "Signup", Type = currency is null ? GoalType.CustomEvent : GoalType.Revenue, Currency = currency, DefaultValue = defaultValue,
+        Groups = [new ConditionGroup([Condition.ForEvent("signup")])],
+    }), "ann@example.com", DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void GoalKpis_ShowNoChange_WhenThePreviousPeriodHadTooLittleData_AndAChangeWhenItHadEnough()
+    {
+        var view = AnalyticsView.Default(new DateOnly(2026, 3, 31));
+        // 2 active profiles against 480: a percentage would read +26,000%.
+        var thin = Context.Render<GoalKpis>(p => p.Add(c => c.Stats, Stats(120, 480)).Add(c => c.Previous, Stats(1, 2))
+            .Add(c => c.Goal, Goal()).Add(c => c.View, view));
+        var changes = thin.FindAll("[data-testid=kpi-change]").Select(c => c.TextContent).ToList();
+        Assert.NotEmpty(changes);
+        Assert.All(changes, c => Assert.Contains("—", c));
+        Assert.All(changes, c => Assert.DoesNotContain("%", c.Replace("too little data", "")));
+        Assert.Contains("too little data then (2 active profiles)", changes[0]);
+
+        var enough = Context.Render<GoalKpis>(p => p.Add(c => c.Stats, Stats(120, 480)).Add(c => c.Previous, Stats(100, 400))
+            .Add(c => c.Goal, Goal()).Add(c => c.View, view));
+        Assert.Contains("+20%", enough.Find("[data-testid=kpi-completions] [data-testid=kpi-change]").TextContent);
+    }
+
+    [Fact]
+    public void GoalKpis_ShowAValueCard_OnlyForGoalsThatHaveAValue()
+    {
+        var view = AnalyticsView.Default(new DateOnly(2026, 3, 31));
+        var plain = Context.Render<GoalKpis>(p => p.Add(c => c.Stats, Stats(10, 100)).Add(c => c.Goal, Goal()).Add(c => c.View, view));
+        Assert.Empty(plain.FindAll("[data-testid=kpi-revenue]"));
+        var revenue = Context.Render<GoalKpis>(p => p.Add(c => c.Stats, Stats(10, 100, revenue: 70, currency: "EUR")).Add(c => c.Goal, Goal("EUR"))
+            .Add(c => c.View, view));
+        Assert.Contains("Revenue (EUR)", revenue.Find("[data-testid=kpi-revenue]").TextContent);
+        var valued = Context.Render<GoalKpis>(p => p.Add(c => c.Stats, Stats(10, 100)).Add(c => c.Goal, Goal(defaultValue: 5)).Add(c => c.View, view));
+        Assert.Single(valued.FindAll("[data-testid=kpi-revenue]"));
     }
 
     [Fact]

@@ -23,6 +23,20 @@ public sealed record KpiChange(string Text, int Direction, string Against, bool 
         return new KpiChange(rounded == 0 ? "no change" : rounded.ToString("+0.#;-0.#", Culture) + "%", Math.Sign(rounded), against, neutral);
     }
 
+    /// <summary>
+    /// No change shown ("—"): the previous period had too little activity for a percentage to mean anything (a few
+    /// profiles against hundreds reads as +26,733%). See <see cref="Comparable"/>.
+    /// </summary>
+    public static KpiChange TooLittleData(string against, int previousActiveProfiles) =>
+        new("—", 0, $"{against}: too little data then ({previousActiveProfiles:N0} active profiles)");
+
+    /// <summary>
+    /// Whether two periods can be compared: the previous one had at least a twentieth of this one's active profiles
+    /// (and any at all when this one has some).
+    /// </summary>
+    public static bool Comparable(int activeProfiles, int previousActiveProfiles) =>
+        activeProfiles == 0 || previousActiveProfiles > 0 && previousActiveProfiles * 20 >= activeProfiles;
+
     /// <summary>Change of a rate in percentage points.</summary>
     public static KpiChange Points(double current, double previous, string against)
     {
