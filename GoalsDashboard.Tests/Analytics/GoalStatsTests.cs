@@ -1,6 +1,7 @@
 using System.Net;
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Tests.TestInfrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GoalsDashboard.Tests.Analytics;
 
@@ -210,6 +211,10 @@ public class GoalStatsTests(HandWorkedAnalyticsFixture data) : IClassFixture<Han
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var lines = System.Text.Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["date,completions,conversions,active_profiles,completion_rate", "2026-03-01,4,5,5,80"], lines);
+        // Named after the goal and the period.
+        Assert.Matches(@"^goal-[a-z0-9-]+-trend-2026-03-01-to-2026-03-31\.csv$", trend.Content.Headers.ContentDisposition!.FileName!.Trim('"'));
+        var goalName = (await data.Factory.Services.GetRequiredService<GoalsDashboard.Services.GoalService>().GetAsync(data.Signup))!.Value.Goal.Name;
+        Assert.Contains(string.Join('-', goalName.ToLowerInvariant().Split(' ')), trend.Content.Headers.ContentDisposition!.FileName!);
 
         var breakdowns = await client.GetStringAsync($"/exports/goals/{data.Signup}/breakdowns.csv?from=2026-03-01&to=2026-03-31");
         Assert.Contains("campaign,hw-spring,HW Spring,1,2,2,50", breakdowns);

@@ -30,19 +30,20 @@ public static class ExportEndpoints
         }
         return await WithQueryAsync(request, analytics, async query =>
         {
+            if (await goals.GetAsync(id, ct) is not { } found)
+            {
+                return ApiProblems.NotFound($"No goal has the id {id}.");
+            }
+            var name = CsvExports.FileName("goal", found.Goal.Name, kind, query);
             if (kind == "completions")
             {
-                if (await goals.GetAsync(id, ct) is null)
-                {
-                    return ApiProblems.NotFound($"No goal has the id {id}.");
-                }
                 var (rows, _) = await analytics.CompletionsAsync(id, query, 0, MaxCompletionRows, ct);
-                return File(CsvExports.Completions(rows), $"goal-completions-{Suffix(query)}.csv");
+                return File(CsvExports.Completions(rows), name);
             }
             var stats = await analytics.StatsAsync(id, query, withBreakdowns: kind == "breakdowns", ct);
             return stats is null
                 ? ApiProblems.NotFound($"No goal has the id {id}.")
-                : File(kind == "trend" ? CsvExports.Trend(stats) : CsvExports.Breakdowns(stats), $"goal-{kind}-{Suffix(query)}.csv");
+                : File(kind == "trend" ? CsvExports.Trend(stats) : CsvExports.Breakdowns(stats), name);
         });
     }
 
@@ -60,12 +61,13 @@ public static class ExportEndpoints
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var goals = await db.Goals.AsNoTracking().Where(g => goalIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, ct);
             return kind == "table"
-                ? File(CsvExports.Comparison(stats.Select(s => (goals[s.GoalId].Name, goals[s.GoalId].TargetRate, s))), $"goal-comparison-{Suffix(query)}.csv")
-                : File(CsvExports.ComparisonTrend(stats.Select(s => (goals[s.GoalId].Name, s)).ToList()), $"goal-comparison-trend-{Suffix(query)}.csv");
+                ? File(CsvExports.Comparison(stats.Select(s => (goals[s.GoalId].Name, goals[s.GoalId].TargetRate, s))), CsvExports.FileName("goal-comparison", null, "", query))
+                : File(CsvExports.ComparisonTrend(stats.Select(s => (goals[s.GoalId].Name, s)).ToList()), CsvExports.FileName("goal-comparison", null, "trend", query));
         });
     }
 
-    private static async Task<IResult> FunnelAsync(int id, string kind, string? split, HttpRequest request, AnalyticsService analytics, CancellationToken ct)
+    private static async Task<IResult> FunnelAsync(int id, string kind, string? split, HttpRequest request, AnalyticsService analytics, FunnelService funnels,
+        CancellationToken ct)
     {
         if (kind is not ("steps" or "trend"))
         {
@@ -75,9 +77,10 @@ public static class ExportEndpoints
         return await WithQueryAsync(request, analytics, async query =>
         {
             var stats = await analytics.FunnelStatsAsync(id, query, by, ct);
+            var name = (await funnels.GetAsync(id, ct))?.Funnel.Name;
             return stats is null
                 ? ApiProblems.NotFound($"No funnel has the id {id}.")
-                : File(kind == "steps" ? CsvExports.FunnelSteps(stats) : CsvExports.FunnelTrend(stats), $"funnel-{kind}-{Suffix(query)}.csv");
+                : File(kind == "steps" ? CsvExports.FunnelSteps(stats) : CsvExports.FunnelTrend(stats), CsvExports.FileName("funnel", name, kind, query));
         });
     }
 
@@ -98,8 +101,6 @@ public static class ExportEndpoints
             return ApiProblems.Validation(ex.Field, ex.Message);
         }
     }
-
-    private static string Suffix(AnalyticsQuery query) => $"{QueryText.Format(query.From)}-to-{QueryText.Format(query.To)}";
 
     private static IResult File(byte[] content, string name) => TypedResults.File(content, "text/csv; charset=utf-8", name);
 }

@@ -96,6 +96,17 @@ public static class CsvExports
         }
     });
 
+    /// <summary>
+    /// A file name: <paramref name="kind"/> of <paramref name="name"/> (a goal's or funnel's, as lowercase words joined by
+    /// hyphens) over the period, e.g. <c>goal-trial-signup-completed-trend-2026-03-01-to-2026-03-31.csv</c>.
+    /// </summary>
+    public static string FileName(string prefix, string? name, string kind, AnalyticsQuery query)
+    {
+        var words = string.Join('-', System.Text.RegularExpressions.Regex.Split((name ?? "").ToLowerInvariant(), @"[^\p{L}\p{N}]+").Where(w => w.Length > 0));
+        var slug = words.Length > 60 ? words[..60].TrimEnd('-') : words;
+        return string.Join('-', new[] { prefix, slug, kind, $"{QueryText.Format(query.From)}-to-{QueryText.Format(query.To)}" }.Where(p => p.Length > 0)) + ".csv";
+    }
+
     // Text that a spreadsheet would run as a formula (a profile id starting with "=") is escaped.
     private static readonly CsvWriterOptions Options = new() { WriteByteOrderMark = true, Injection = CsvInjection.Escape };
 
@@ -120,7 +131,8 @@ public static class CsvExports
             {
                 case null: csv.WriteField((string?)null); break;
                 case int i: csv.WriteField(i, default, CultureInfo.InvariantCulture); break;
-                case double d: csv.WriteField(d, "R", CultureInfo.InvariantCulture); break;
+                // Rates and seconds to two decimals: more than the pages show, never a double's sixteen.
+                case double d: csv.WriteField(Math.Round(d, 2, MidpointRounding.AwayFromZero), "0.##", CultureInfo.InvariantCulture); break;
                 case decimal m: csv.WriteField(m, default, CultureInfo.InvariantCulture); break;
                 default: csv.WriteField(field.ToString()); break;
             }
