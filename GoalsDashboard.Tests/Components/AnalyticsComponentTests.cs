@@ -59,6 +59,19 @@ public class AnalyticsComponentTests : MudComponentTest
     }
 
     [Fact]
+    public void GoalKpis_SayWhatEachFigureCounts_ActiveProfilesIncluded()
+    {
+        var kpis = Context.Render<GoalKpis>(p => p.Add(c => c.Stats, Stats(10, 100)).Add(c => c.Goal, Goal())
+            .Add(c => c.View, AnalyticsView.Default(new DateOnly(2026, 3, 31))));
+        var help = kpis.FindAll("[data-testid=kpi-help]");
+        Assert.Equal(kpis.FindAll("[data-testid^=kpi-]").Count(e => e.GetAttribute("data-testid") is "kpi-completions" or "kpi-rate" or "kpi-conversions" or "kpi-time"), help.Count);
+        Assert.Contains("active profiles: the profiles with at least one tracked event in the period",
+            kpis.Find("[data-testid=kpi-rate] [data-testid=kpi-help]").GetAttribute("aria-label"));
+        Assert.Contains("once, ever", kpis.Find("[data-testid=kpi-completions] [data-testid=kpi-help]").GetAttribute("aria-label"));
+        Assert.Equal("0", kpis.Find("[data-testid=kpi-rate] [data-testid=kpi-help]").GetAttribute("tabindex"));
+    }
+
+    [Fact]
     public void GoalKpis_ShowAValueCard_OnlyForGoalsThatHaveAValue()
     {
         var view = AnalyticsView.Default(new DateOnly(2026, 3, 31));
