@@ -72,6 +72,19 @@ public class AnalyticsComponentTests : MudComponentTest
     }
 
     [Fact]
+    public void TrendChart_MarksTodaysBucketAsPartial_OnlyWhenThePeriodEndsToday()
+    {
+        IReadOnlyList<TrendRow> rows = [new(new DateOnly(2026, 3, 30), 20, 21, 100, 20), new(new DateOnly(2026, 3, 31), 2, 2, 48, 4.2)];
+        var today = new DateOnly(2026, 3, 31);
+        var ending = Context.Render<TrendChart>(p => p.Add(c => c.Rows, rows).Add(c => c.Interval, TrendInterval.Day)
+            .Add(c => c.Today, today).Add(c => c.PeriodEnd, today));
+        Assert.Contains("includes today", ending.Find("[data-testid=trend-partial]").TextContent);
+        var past = Context.Render<TrendChart>(p => p.Add(c => c.Rows, rows).Add(c => c.Interval, TrendInterval.Day)
+            .Add(c => c.Today, today.AddDays(3)).Add(c => c.PeriodEnd, today));
+        Assert.Empty(past.FindAll("[data-testid=trend-partial]"));
+    }
+
+    [Fact]
     public void GoalKpis_ShowAValueCard_OnlyForGoalsThatHaveAValue()
     {
         var view = AnalyticsView.Default(new DateOnly(2026, 3, 31));
