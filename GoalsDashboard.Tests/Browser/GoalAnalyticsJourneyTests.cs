@@ -53,9 +53,17 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
             await BrowserFixture.WaitForCircuitAsync(page);
             await BrowserFixture.ExpectKpiAsync(page, "kpi-completions", email.Completions.ToString("N0"));
 
-            // The trend as CSV: header and one row per day of the period.
+            // Escape closes the export menu, and gives the focus back to its button.
+            await page.Locator("[data-testid=export-menu] button").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-testid=export-trend]")).ToBeVisibleAsync();
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(page.Locator("[data-testid=export-trend]")).ToBeHiddenAsync();
+            Assert.True(await page.EvaluateAsync<bool>("document.activeElement.closest('[data-testid=export-menu]') !== null"));
+
+            // The trend as CSV: header and one row per day of the period, named after the goal.
             await page.Locator("[data-testid=export-menu]").ClickAsync();
             var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=export-trend]").ClickAsync());
+            Assert.Matches(@"^goal-[a-z0-9-]+-trend-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$", download.SuggestedFilename);
             var csv = await File.ReadAllLinesAsync(await download.PathAsync());
             Assert.Equal("date,completions,conversions,active_profiles,completion_rate", csv[0]);
             Assert.Equal(8, csv.Length);
