@@ -47,6 +47,9 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
             await BrowserFixture.ExpectKpiAsync(page, "kpi-completions", email.Completions.ToString("N0"));
             await BrowserFixture.ExpectKpiAsync(page, "kpi-rate", $"{email.CompletionRate:0.0}%");
             await page.Locator("[data-testid=clear-filters]").WaitForAsync();
+            // The breakdown chart writes rates as the tables do: one decimal and a per cent sign.
+            await Assertions.Expect(page.Locator("[data-testid=breakdowns] .apexcharts-datalabels text").First)
+                .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d%$"));
 
             // The same view again from its address alone.
             await page.GotoAsync(page.Url);

@@ -85,6 +85,20 @@ public class AnalyticsComponentTests : MudComponentTest
     }
 
     [Fact]
+    public void CompareTable_WritesMoneyWithItsCurrency_AndAValueAsAValue()
+    {
+        var table = Context.Render<CompareTable>(p => p.Add(c => c.Rows, new CompareTable.Row[]
+        {
+            new(0, "Purchase", null, Stats(10, 100, revenue: 9745, currency: "EUR")),
+            new(1, "Demo booked", null, Stats(10, 100, revenue: 1685)),
+            new(2, "Signup", null, Stats(10, 100)),
+        }));
+        var cells = table.FindAll("[data-testid=compare-revenue]").Select(c => c.TextContent.Trim()).ToList();
+        Assert.Equal(["9,745.00 EUR", "1,685.00 value"], cells);
+        Assert.Contains("Revenue or value", table.Markup);
+    }
+
+    [Fact]
     public void GoalKpis_ShowAValueCard_OnlyForGoalsThatHaveAValue()
     {
         var view = AnalyticsView.Default(new DateOnly(2026, 3, 31));

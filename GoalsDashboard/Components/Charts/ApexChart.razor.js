@@ -27,7 +27,17 @@ function escaped(o) {
     tooltip.z = Object.assign({}, tooltip.z, { title: "", formatter: value => escapeHtml(value) });
     o.xaxis = Object.assign({}, o.xaxis);
     o.xaxis.tooltip = Object.assign({}, o.xaxis.tooltip, { formatter: value => escapeHtml(value) });
+    // Rates read as the tables write them ("15.5%"), on the bars and in the tooltips.
+    if (o.gdPercent) {
+        o.dataLabels = Object.assign({}, o.dataLabels, { formatter: value => formatPercent(value) });
+        y.formatter = value => escapeHtml(typeof value === "number" ? formatPercent(value) : value);
+        delete o.gdPercent;
+    }
     return o;
+}
+
+function formatPercent(value) {
+    return typeof value === "number" ? value.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) + "%" : value;
 }
 
 function formatNumber(value) {
