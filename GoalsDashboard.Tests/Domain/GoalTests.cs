@@ -53,4 +53,14 @@ public class GoalTests
             new GoalWindow(21, WindowUnit.Days), ["www.example.com"]);
         Assert.Equal("Completed when they trigger \u201Cwebinar_attended\u201D, or when lead_source is \u201Cwebinar\u201D and they never visit /pricing, within 21 days of their first visit, on www.example.com.", sentence);
     }
+
+    [Fact]
+    public void Sentence_OfAConditionStillBeingWritten_SaysWhatIsMissing_NeverAnEmptyQuote()
+    {
+        string Sentence(Condition c) => GoalSentence.Describe(GoalType.Combined, [new ConditionGroup([c])], null, []);
+        Assert.Equal("Completed when they trigger an event (not chosen yet).", Sentence(Condition.ForEvent("")));
+        Assert.Equal("Completed when they visit a page (not chosen yet).", Sentence(Condition.ForPageView(" ")));
+        Assert.Equal("Completed when a profile property (not chosen yet) matches.", Sentence(Condition.ForProperty("", Operator.Equals, "pro")));
+        Assert.DoesNotContain("\u201C\u201D", Sentence(Condition.ForEvent("")));
+    }
 }

@@ -44,10 +44,12 @@ public static class GoalSentence
     {
         var core = c.Kind switch
         {
-            ConditionKind.Event => (c.Negate ? "they never triggered " : "they trigger ") + Quote(c.EventName),
+            // A condition still being written reads as what is missing, never as an empty quote.
+            ConditionKind.Event => (c.Negate ? "they never triggered " : "they trigger ") + (string.IsNullOrWhiteSpace(c.EventName) ? "an event (not chosen yet)" : Quote(c.EventName)),
             // Paths as stored (trimmed, leading "/"), so a draft's sentence never promises what saving changes.
-            ConditionKind.PageView => (c.Negate ? "they never visit " : "they visit ") + (string.IsNullOrWhiteSpace(c.Path) ? "" : GoalRules.NormalizePath(c.Path)),
-            ConditionKind.Property => (c.Negate ? "it is not true that " : "") + Describe(new PropertyFilter(c.Key ?? "", c.Operator, c.Value)),
+            ConditionKind.PageView => (c.Negate ? "they never visit " : "they visit ") + (string.IsNullOrWhiteSpace(c.Path) ? "a page (not chosen yet)" : GoalRules.NormalizePath(c.Path)),
+            ConditionKind.Property => string.IsNullOrWhiteSpace(c.Key) ? "a profile property (not chosen yet) matches"
+                : (c.Negate ? "it is not true that " : "") + Describe(new PropertyFilter(c.Key, c.Operator, c.Value)),
             _ => "",
         };
         if (c.Filters.Count > 0)
