@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using GoalsDashboard.Tests.TestInfrastructure;
 using Microsoft.Playwright;
 
@@ -69,6 +70,49 @@ public class SignInJourneyTests(BrowserFixture browser)
         await page.ReloadAsync();
         await BrowserFixture.WaitForCircuitAsync(page);
         await page.WaitForFunctionAsync("() => getComputedStyle(document.documentElement).getPropertyValue('--mud-palette-background').replace(/\\s/g, '') === 'rgba(15,19,27,1)'");
+    }
+
+    // The contrast (WCAG) between a chart's axis labels or legend and its card's background.
+    private const string ChartContrast = """
+        selector => {
+            const parse = c => (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+            const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+            const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+            const card = document.querySelector('[data-testid=trend]');
+            const label = card && card.querySelector(selector);
+            if (!label) return 0;
+            const style = getComputedStyle(label);
+            const fg = luminance(parse(label instanceof SVGElement ? style.fill : style.color));
+            const bg = luminance(parse(getComputedStyle(card).backgroundColor));
+            return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        }
+        """;
+
+    [Fact]
+    public async Task DarkMode_ChartLabelsAndLegends_ReadOnTheBackground_AlsoWhenSwitchedOnAPage()
+    {
+        var goal = (await browser.Factory.Services.GetRequiredService<GoalsDashboard.Services.GoalService>().AllAsync())
+            .First(g => g.Status == GoalsDashboard.Domain.GoalStatus.Active);
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page);
+        await page.GotoAsync($"{browser.BaseUrl}/goals/{goal.Id}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.Locator("[data-testid=trend] .apexcharts-xaxis-label").First.WaitForAsync();
+        foreach (var selector in new[] { ".apexcharts-xaxis-label", ".apexcharts-yaxis-label", ".apexcharts-legend-text" })
+        {
+            Assert.True(await page.EvaluateAsync<double>(ChartContrast, selector) >= 4.5, $"{selector} in light mode");
+        }
+        // Switched on the page: the chart repaints without a reload.
+        await page.ClickAsync("[data-testid=theme-toggle]");
+        foreach (var selector in new[] { ".apexcharts-xaxis-label", ".apexcharts-yaxis-label", ".apexcharts-yaxis-title-text", ".apexcharts-legend-text" })
+        {
+            await page.WaitForFunctionAsync($"() => ({ChartContrast})('{selector}') >= 4.5", null, new() { Timeout = 10_000 });
+        }
+        await BrowserFixture.ShotAsync(page, "goal-details-dark.png");
+        await page.ReloadAsync();
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.Locator("[data-testid=trend] .apexcharts-xaxis-label").First.WaitForAsync();
+        Assert.True(await page.EvaluateAsync<double>(ChartContrast, ".apexcharts-xaxis-label") >= 4.5, "axis labels in dark mode after a reload");
     }
 }
 

@@ -5,6 +5,8 @@ window.goalsDashboard = {
     },
     setDarkMode(dark) {
         localStorage.setItem("gd-theme", dark ? "dark" : "light");
+        // Charts draw their labels in colours of their own: repaint them in the new theme.
+        window.goalsDashboard.rethemeCharts?.(dark);
     },
     submitForm(id) {
         document.getElementById(id)?.submit();

@@ -44,12 +44,43 @@ function formatNumber(value) {
     return Number.isInteger(value) ? value.toLocaleString("en-US") : value.toLocaleString("en-US", { maximumFractionDigits: 2 });
 }
 
-function themed(o) {
-    const dark = document.documentElement.classList.contains("mud-theme-dark")
-        || getComputedStyle(document.documentElement).getPropertyValue("--mud-palette-background").trim().startsWith("#0");
-    o.theme = Object.assign({ mode: dark ? "dark" : "light" }, o.theme || {});
-    o.chart = Object.assign({ background: "transparent", fontFamily: "inherit" }, o.chart || {});
+// The user's light/dark choice (app.js keeps it in local storage). Axis labels, legends and titles take a colour that
+// reads on the page's background in both themes; ApexCharts' own default is near-black.
+function isDark() {
+    return localStorage.getItem("gd-theme") === "dark";
+}
+
+function palette(dark) {
+    return dark
+        ? { mode: "dark", foreColor: "#cbd5e1", grid: "#334155" }
+        : { mode: "light", foreColor: "#374151", grid: "#e5e7eb" };
+}
+
+function themed(o, dark = isDark()) {
+    const p = palette(dark);
+    o.theme = Object.assign({}, o.theme || {}, { mode: p.mode });
+    o.chart = Object.assign({ background: "transparent", fontFamily: "inherit" }, o.chart || {}, { foreColor: p.foreColor });
+    o.grid = Object.assign({}, o.grid || {}, { borderColor: p.grid });
     return o;
+}
+
+const elements = new Set();
+
+// app.js calls it when the user switches themes (this module loads with the first chart).
+if (window.goalsDashboard) {
+    window.goalsDashboard.rethemeCharts = dark => retheme(dark);
+}
+
+/** Repaints every chart on the page in the theme just chosen (called by app.js when the user switches). */
+export function retheme(dark) {
+    for (const element of elements) {
+        const chart = charts.get(element);
+        if (!chart || !element.isConnected) {
+            elements.delete(element);
+            continue;
+        }
+        chart.updateOptions(themed({}, dark), false, false);
+    }
 }
 
 export function create(element, options, series) {
@@ -59,6 +90,7 @@ export function create(element, options, series) {
     }
     const chart = new ApexCharts(element, themed(merge(options, series)));
     charts.set(element, chart);
+    elements.add(element);
     chart.render();
 }
 
@@ -80,5 +112,6 @@ export function destroy(element) {
     if (chart) {
         chart.destroy();
         charts.delete(element);
+        elements.delete(element);
     }
 }
