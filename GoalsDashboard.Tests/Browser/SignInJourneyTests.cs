@@ -89,6 +89,32 @@ public class SignInJourneyTests(BrowserFixture browser)
         """;
 
     [Fact]
+    public async Task BeforeThePageIsInteractive_ControlsShowTheyCannotBeUsedYet_AndWorkOnceItIs()
+    {
+        var page = await browser.NewPageAsync();
+        await browser.SignInAsync(page);
+        // Hold Blazor's script back: the page stays as prerendered, its connection not yet open.
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/_framework/blazor.web*.js*", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(browser.BaseUrl + "/goals/new", new() { WaitUntil = WaitUntilState.Commit });
+        var card = page.Locator("[data-testid=type-pageview]");
+        await card.WaitForAsync();
+        Assert.Equal("none", await card.EvaluateAsync<string>("e => getComputedStyle(e).pointerEvents"));
+        Assert.Equal("0.6", await card.EvaluateAsync<string>("e => getComputedStyle(e).opacity"));
+        Assert.Equal("progress", await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('main') || document.querySelector('.mud-main-content')).cursor"));
+
+        release.SetResult();
+        await BrowserFixture.WaitForCircuitAsync(page);
+        Assert.Equal("auto", await card.EvaluateAsync<string>("e => getComputedStyle(e).pointerEvents"));
+        await card.ClickAsync();
+        await Assertions.Expect(card).ToHaveAttributeAsync("aria-checked", "true");
+    }
+
+    [Fact]
     public async Task DarkMode_ChartLabelsAndLegends_ReadOnTheBackground_AlsoWhenSwitchedOnAPage()
     {
         var goal = (await browser.Factory.Services.GetRequiredService<GoalsDashboard.Services.GoalService>().AllAsync())

@@ -29,7 +29,7 @@ public class GoalEditorTests(EmptyAppFixture app) : MudComponentTest, IClassFixt
     {
         var editor = RenderEditor(GoalEditModel.New(GoalType.Combined));
 
-        editor.Find("[data-testid=wizard-next]").Click();
+        editor.InvokeAsync(() => editor.Find("[data-testid=wizard-next]").Click()).GetAwaiter().GetResult();
 
         editor.WaitForAssertion(() => Assert.Contains("Give the goal a name", editor.Markup));
         Assert.Equal("Name & type", ActiveStepTitle(editor));
@@ -42,10 +42,10 @@ public class GoalEditorTests(EmptyAppFixture app) : MudComponentTest, IClassFixt
         model.Name = "Trial Signup Completed";
         var editor = RenderEditor(model);
 
-        editor.Find("[data-testid=wizard-next]").Click();
+        editor.InvokeAsync(() => editor.Find("[data-testid=wizard-next]").Click()).GetAwaiter().GetResult();
         editor.WaitForAssertion(() => Assert.Equal("Conditions", ActiveStepTitle(editor)));
 
-        editor.Find("[data-testid=wizard-next]").Click();
+        editor.InvokeAsync(() => editor.Find("[data-testid=wizard-next]").Click()).GetAwaiter().GetResult();
         editor.WaitForAssertion(() => Assert.Contains("event name", editor.Find("[data-testid=condition-row]").TextContent, StringComparison.OrdinalIgnoreCase));
         Assert.Equal("Conditions", ActiveStepTitle(editor));
         Assert.NotEmpty(editor.FindAll(".mud-input-error"));
@@ -59,10 +59,11 @@ public class GoalEditorTests(EmptyAppFixture app) : MudComponentTest, IClassFixt
         model.Groups[0].Conditions[0].EventName = "trial_started";
         var editor = RenderEditor(model);
 
-        // Each step as a user goes through them: a step that checks with the store is shown before the next click.
+        // Each step as a user goes through them: a step that checks with the store is shown before the next click, and
+        // the button is found and clicked in one turn of the renderer (a late render could otherwise swap it in between).
         foreach (var step in new[] { "Conditions", "Window & sites", "Value, target & campaigns", "Review & save" })
         {
-            editor.Find("[data-testid=wizard-next]").Click();
+            editor.InvokeAsync(() => editor.Find("[data-testid=wizard-next]").Click()).GetAwaiter().GetResult();
             editor.WaitForAssertion(() => Assert.Equal(step, ActiveStepTitle(editor)));
         }
 
