@@ -38,8 +38,8 @@ public static class GoalsApi
     private static async Task<IResult> ListAsync(HttpRequest request, GoalService service, string? status, string? page, string? page_size, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var pageNumber = HistoryEndpoint.Positive(page, 1, "page", int.MaxValue, errors);
-        var size = HistoryEndpoint.Positive(page_size, 20, "page_size", 100, errors);
+        var pageNumber = Paging.Positive(page, 1, "page", int.MaxValue, errors);
+        var size = Paging.Positive(page_size, 20, "page_size", 100, errors);
         GoalStatus? filter = status switch
         {
             null or "" => null,

@@ -17,8 +17,8 @@ public static class HistoryEndpoint
         Func<Task<bool>> exists, string notFound, CancellationToken ct)
     {
         var errors = new ValidationErrors();
-        var pageNumber = Positive(page, 1, "page", int.MaxValue, errors);
-        var size = Positive(pageSize, DefaultPageSize, "page_size", MaxPageSize, errors);
+        var pageNumber = Paging.Positive(page, 1, "page", int.MaxValue, errors);
+        var size = Paging.Positive(pageSize, DefaultPageSize, "page_size", MaxPageSize, errors);
         if (errors.Any)
         {
             return ApiProblems.Validation(errors.ToDictionary());
@@ -31,20 +31,5 @@ public static class HistoryEndpoint
         string Link(int p) => $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?page={p}&page_size={size}";
         return TypedResults.Ok(new HistoryPage(items.Select(HistoryItemResponse.From).ToList(), total,
             pageNumber * size < total ? Link(pageNumber + 1) : null, pageNumber > 1 ? Link(pageNumber - 1) : null));
-    }
-
-    /// <summary>A whole number from 1 to <paramref name="max"/>, or <paramref name="fallback"/> when absent; an error naming the field otherwise.</summary>
-    public static int Positive(string? text, int fallback, string field, int max, ValidationErrors errors)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return fallback;
-        }
-        if (!int.TryParse(text, out var value) || value < 1 || value > max)
-        {
-            errors.Add(field, max == int.MaxValue ? $"{field} is a whole number from 1." : $"{field} is a whole number from 1 to {max}.");
-            return fallback;
-        }
-        return value;
     }
 }

@@ -171,19 +171,23 @@ internal sealed class ChangeLogInterceptor(IServiceProvider services, TimeProvid
             return;
         }
         _saving.AddOrUpdate(context, this);
-        var unnumbered = HistoryRecorder.Record(context, clock.GetUtcNow().ToUnixTimeMilliseconds());
-        if (unnumbered.Count > 0)
-        {
-            // Numbering their history takes a second statement: one transaction keeps the entry and its subject together.
-            var own = context.Database.CurrentTransaction is null ? await begin(context, ct) : null;
-            _unnumbered.AddOrUpdate(context, new Unnumbered(unnumbered, own));
-        }
+        // One pass over the tracked entities: most saves (evaluation, ingestion) change no definition and stop here.
         var entries = context.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && Definitions.ContainsKey(e.Entity.GetType()))
             .ToList();
         if (entries.Count == 0)
         {
             return;
+        }
+        if (entries.Any(e => HistoryRecorder.Records(e.Entity)))
+        {
+            var unnumbered = HistoryRecorder.Record(context, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            if (unnumbered.Count > 0)
+            {
+                // Numbering their history takes a second statement: one transaction keeps the entry and its subject together.
+                var own = context.Database.CurrentTransaction is null ? await begin(context, ct) : null;
+                _unnumbered.AddOrUpdate(context, new Unnumbered(unnumbered, own));
+            }
         }
         var pending = _pending.GetOrCreateValue(context);
         var tables = entries.Select(e => Definitions[e.Entity.GetType()]).Distinct().Order(StringComparer.Ordinal).ToList();

@@ -44,6 +44,9 @@ internal static class HistoryRecorder
 
     private static readonly string[] Definition = [nameof(Goal.Type), nameof(Goal.Groups), nameof(Goal.Window), nameof(Goal.Sites)];
 
+    /// <summary>Whether a change to this entity goes into some history (a goal, its campaign links, a funnel and its steps, a campaign, a segment).</summary>
+    public static bool Records(object entity) => entity is Goal or GoalCampaign or Funnel or FunnelStep or Campaign or Segment;
+
     /// <summary>
     /// Adds the entries of this save to it. Returns the entries of subjects whose number the store gives on insert
     /// (a new funnel, campaign or segment): the caller writes their number once the save has it.
