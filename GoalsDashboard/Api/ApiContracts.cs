@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Services;
@@ -58,7 +57,7 @@ public sealed record HistoryItemResponse(
     IReadOnlyList<HistoryChange> Changes)
 {
     public static HistoryItemResponse From(Data.HistoryEntry h) => new(DateTimeOffset.FromUnixTimeMilliseconds(h.At), h.Actor, h.Action,
-        JsonNode.Parse(h.Changes)!.AsArray().Select(c => new HistoryChange((string)c!["field"]!, (string?)c["before"], (string?)c["after"])).ToList());
+        h.ReadChanges().Select(c => new HistoryChange(c.Field, c.Before, c.After)).ToList());
 }
 
 public sealed record HistoryChange(string Field, string? Before, string? After);

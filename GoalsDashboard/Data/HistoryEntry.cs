@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace GoalsDashboard.Data;
 
 /// <summary>
@@ -26,4 +28,15 @@ public sealed class HistoryEntry
 
     /// <summary>What changed, as JSON: <c>[{"field", "before", "after"}]</c> (texts; a goal's definition as a sentence).</summary>
     public string Changes { get; set; } = "[]";
+
+    /// <summary>One changed field: its name as the API spells it, and its text before and after (null when there was none).</summary>
+    public sealed record FieldChange(string Field, string? Before, string? After);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The stored form of <see cref="Changes"/>, the one place that writes it.</summary>
+    public static string WriteChanges(IEnumerable<FieldChange> changes) => JsonSerializer.Serialize(changes, Json);
+
+    /// <summary>The changes, read back.</summary>
+    public IReadOnlyList<FieldChange> ReadChanges() => JsonSerializer.Deserialize<List<FieldChange>>(Changes, Json) ?? [];
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GoalsDashboard.Data;
 
 namespace GoalsDashboard.Components.Goals;
@@ -11,12 +10,12 @@ public sealed record HistoryItem(DateTimeOffset At, string Actor, string Action,
 
     public static HistoryItem From(HistoryEntry entry, TimeZoneInfo zone)
     {
-        var changes = JsonSerializer.Deserialize<List<Stored>>(entry.Changes) ?? [];
+        var changes = entry.ReadChanges();
         return new HistoryItem(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(entry.At), zone), entry.Actor, entry.Action,
             Verbs.GetValueOrDefault(entry.Action, entry.Action.Replace('_', ' ')),
             // A creation's and a deletion's name is in the sentence already; the rest is what changed.
-            changes.Where(c => !(c.field == "name" && entry.Action is "created" or "deleted"))
-                .Select(c => new Field(c.field, Labels.GetValueOrDefault(c.field, Humanize(c.field)), c.before, c.after)).ToList());
+            changes.Where(c => !(c.Field == "name" && entry.Action is "created" or "deleted"))
+                .Select(c => new Field(c.Field, Labels.GetValueOrDefault(c.Field, Humanize(c.Field)), c.Before, c.After)).ToList());
     }
 
     private static readonly Dictionary<string, string> Verbs = new()
@@ -40,6 +39,4 @@ public sealed record HistoryItem(DateTimeOffset At, string Actor, string Action,
     };
 
     private static string Humanize(string field) => field.Length == 0 ? field : char.ToUpperInvariant(field[0]) + field[1..].Replace('_', ' ');
-
-    private sealed record Stored(string field, string? before, string? after);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using GoalsDashboard.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using FieldChange = GoalsDashboard.Data.HistoryEntry.FieldChange;
 
 namespace GoalsDashboard.Data.Changes;
 
@@ -112,22 +113,22 @@ internal static class HistoryRecorder
         var author = (string?)entry.Property(entry.State == EntityState.Added ? nameof(Funnel.CreatedBy) : nameof(Funnel.UpdatedBy)).CurrentValue;
         if (entry.State == EntityState.Deleted)
         {
-            return Entry(subject, id, at, Actor(null), "deleted", [new Change("name", name, null)]);
+            return Entry(subject, id, at, Actor(null), "deleted", [new FieldChange("name", name, null)]);
         }
         var added = entry.State == EntityState.Added;
-        var changes = new List<Change>();
+        var changes = new List<FieldChange>();
         foreach (var property in entry.Properties.Where(p => !OtherBookkeeping.Contains(p.Metadata.Name) && !p.Metadata.IsShadowProperty()))
         {
             if (added)
             {
                 if (property.CurrentValue is not null)
                 {
-                    changes.Add(new Change(FieldName(property.Metadata.Name), null, Text(property.CurrentValue)));
+                    changes.Add(new FieldChange(FieldName(property.Metadata.Name), null, Text(property.CurrentValue)));
                 }
             }
             else if (property.IsModified && !property.Metadata.GetValueComparer().Equals(property.OriginalValue, property.CurrentValue))
             {
-                changes.Add(new Change(FieldName(property.Metadata.Name), Text(property.OriginalValue), Text(property.CurrentValue)));
+                changes.Add(new FieldChange(FieldName(property.Metadata.Name), Text(property.OriginalValue), Text(property.CurrentValue)));
             }
         }
         if (entry.Entity is Funnel funnel && StepsChange(context, funnel, entries, added) is { } steps)
@@ -138,7 +139,7 @@ internal static class HistoryRecorder
     }
 
     /// <summary>A funnel's steps before and after, as "Goal A → Goal B (within 2 days)", when this save changes them.</summary>
-    private static Change? StepsChange(DbContext context, Funnel funnel, List<EntityEntry> entries, bool added)
+    private static FieldChange? StepsChange(DbContext context, Funnel funnel, List<EntityEntry> entries, bool added)
     {
         var steps = entries.Where(e => e.Entity is FunnelStep step && (funnel.Steps.Contains(step) || funnel.Id > 0 && step.FunnelId == funnel.Id)).ToList();
         if (!added && steps.All(e => e.State == EntityState.Unchanged))
@@ -155,7 +156,7 @@ internal static class HistoryRecorder
         string? Describe(List<(int Position, Guid Goal, FunnelWindow? Window)> list) => list.Count == 0 ? null : string.Join(" → ",
             list.Select(s => names.GetValueOrDefault(s.Goal, "a deleted goal") + (s.Window is { } w ? $" (within {WindowText(w)})" : "")));
         var (was, now) = (Describe(before), Describe(after));
-        return was == now ? null : new Change("steps", was, now);
+        return was == now ? null : new FieldChange("steps", was, now);
     }
 
     private static string WindowText(FunnelWindow w) => $"{w.Amount} {(w.Unit == WindowUnit.Days ? "day" : "hour")}{(w.Amount == 1 ? "" : "s")}";
@@ -164,7 +165,7 @@ internal static class HistoryRecorder
 
     private static HistoryEntry? ForGoal(DbContext context, EntityEntry entry, Goal goal, List<(GoalCampaign Link, bool Linked)> campaigns, long at)
     {
-        var changes = new List<Change>();
+        var changes = new List<FieldChange>();
         if (campaigns.Count > 0)
         {
             changes.Add(CampaignChange(context, campaigns));
@@ -172,11 +173,11 @@ internal static class HistoryRecorder
         switch (entry.State)
         {
             case EntityState.Added:
-                changes.Insert(0, new Change("name", null, goal.Name));
-                changes.Insert(1, new Change("definition", null, Sentence(goal.Type, goal.Groups, goal.Window, goal.Sites)));
+                changes.Insert(0, new FieldChange("name", null, goal.Name));
+                changes.Insert(1, new FieldChange("definition", null, Sentence(goal.Type, goal.Groups, goal.Window, goal.Sites)));
                 return Entry(goal.Id, at, Actor(goal.CreatedBy), "created", changes);
             case EntityState.Deleted:
-                return Entry(goal.Id, at, Actor(null), "deleted", [new Change("name", goal.Name, null)]);
+                return Entry(goal.Id, at, Actor(null), "deleted", [new FieldChange("name", goal.Name, null)]);
         }
         var status = entry.Property(nameof(Goal.Status));
         if (status.IsModified && !Equals(status.OriginalValue, status.CurrentValue))
@@ -185,7 +186,7 @@ internal static class HistoryRecorder
         }
         if (Definition.Any(p => Changed(entry, p)))
         {
-            changes.Add(new Change("definition",
+            changes.Add(new FieldChange("definition",
                 Sentence((GoalType)Original(entry, nameof(Goal.Type))!, (IReadOnlyList<ConditionGroup>)Original(entry, nameof(Goal.Groups))!,
                     (GoalWindow?)Original(entry, nameof(Goal.Window)), (IReadOnlyList<string>)Original(entry, nameof(Goal.Sites))!),
                 Sentence(goal.Type, goal.Groups, goal.Window, goal.Sites)));
@@ -194,7 +195,7 @@ internal static class HistoryRecorder
         {
             if (!Equals(property.OriginalValue, property.CurrentValue))
             {
-                changes.Add(new Change(FieldName(property.Metadata.Name), Text(property.OriginalValue), Text(property.CurrentValue)));
+                changes.Add(new FieldChange(FieldName(property.Metadata.Name), Text(property.OriginalValue), Text(property.CurrentValue)));
             }
         }
         return changes.Count == 0 ? null : Entry(goal.Id, at, Actor(goal.UpdatedBy), "edited", changes);
@@ -208,13 +209,13 @@ internal static class HistoryRecorder
 
     private static object? Original(EntityEntry entry, string property) => entry.Property(property).OriginalValue;
 
-    private static Change CampaignChange(DbContext context, List<(GoalCampaign Link, bool Linked)> links)
+    private static FieldChange CampaignChange(DbContext context, List<(GoalCampaign Link, bool Linked)> links)
     {
         var ids = links.Select(l => l.Link.CampaignId).Distinct().ToList();
         var keys = context.Set<Campaign>().AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Key }).ToDictionary(c => c.Id, c => c.Key);
         string? Names(bool linked) => links.Where(l => l.Linked == linked).Select(l => keys.GetValueOrDefault(l.Link.CampaignId, $"#{l.Link.CampaignId}"))
             .Order(StringComparer.Ordinal).ToList() is { Count: > 0 } names ? string.Join(", ", names) : null;
-        return new Change("campaigns", Names(false), Names(true));
+        return new FieldChange("campaigns", Names(false), Names(true));
     }
 
     private static string Sentence(GoalType type, IReadOnlyList<ConditionGroup> groups, GoalWindow? window, IReadOnlyList<string> sites) =>
@@ -235,18 +236,17 @@ internal static class HistoryRecorder
 
     private static string Actor(string? fallback) => HistoryActor.Name ?? (string.IsNullOrEmpty(fallback) ? "system" : fallback);
 
-    private static HistoryEntry Entry(Guid goal, long at, string actor, string action, IReadOnlyList<Change> changes) =>
+    private static HistoryEntry Entry(Guid goal, long at, string actor, string action, IReadOnlyList<FieldChange> changes) =>
         Entry("goal", goal.ToString("D"), at, actor, action, changes);
 
-    private static HistoryEntry Entry(string subject, string id, long at, string actor, string action, IReadOnlyList<Change> changes) => new()
+    private static HistoryEntry Entry(string subject, string id, long at, string actor, string action, IReadOnlyList<FieldChange> changes) => new()
     {
         Subject = subject,
         SubjectId = id,
         At = at,
         Actor = actor,
         Action = action,
-        Changes = JsonSerializer.Serialize(changes.Select(c => new { field = c.Field, before = c.Before, after = c.After })),
+        Changes = HistoryEntry.WriteChanges(changes),
     };
 
-    private sealed record Change(string Field, string? Before, string? After);
 }
