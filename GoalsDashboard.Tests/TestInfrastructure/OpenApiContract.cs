@@ -58,9 +58,7 @@ public sealed class OpenApiContract
         {
             return null;
         }
-        var errors = (results.Details ?? []).Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")).Distinct().Take(8);
-        return $"{name} answered {code} with a body that does not match its schema: {string.Join("; ", errors)}\n{Truncate(body)}";
+        return $"{name} answered {code} with a body that does not match its schema: {Errors(results)}\n{Truncate(body)}";
     }
 
     /// <summary>Why <paramref name="json"/> is not a valid request body of the operation, or null when it is.</summary>
@@ -70,8 +68,7 @@ public sealed class OpenApiContract
         var compiled = _schemas.GetOrAdd($"request {method} {template}", _ => Compile(schema));
         using var body = JsonDocument.Parse(json);
         var results = compiled.Evaluate(body.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        return results.IsValid ? null : $"{method} {template}: the example does not match the request schema: " +
-            string.Join("; ", (results.Details ?? []).Where(d => d.Errors is { Count: > 0 }).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")).Take(8));
+        return results.IsValid ? null : $"{method} {template}: the example does not match the request schema: {Errors(results)}";
     }
 
     /// <summary>The schema with the document's components beside it, its references pointed at them.</summary>
@@ -90,6 +87,9 @@ public sealed class OpenApiContract
 
     private static JsonNode Rewrite(JsonNode node) =>
         JsonNode.Parse(node.ToJsonString().Replace("\"#/components/schemas/", "\"#/$defs/", StringComparison.Ordinal))!;
+
+    private static string Errors(EvaluationResults results) => string.Join("; ", (results.Details ?? []).Where(d => d.Errors is { Count: > 0 })
+        .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")).Distinct().Take(8));
 
     private static string Truncate(string text) => text.Length <= 600 ? text : text[..600] + "…";
 }
