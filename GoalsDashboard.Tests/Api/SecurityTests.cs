@@ -193,27 +193,3 @@ public class SecurityTests : IAsyncLifetime
         Assert.Equal(secret[..8], created.Prefix);
     }
 }
-
-/// <summary>What the app logged, by category, for tests that check what is (not) logged.</summary>
-public sealed class CapturedLogs : ILoggerProvider
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, LogLevel Level, string Message)> _lines = new();
-
-    public IReadOnlyList<(string Category, LogLevel Level, string Message)> Lines => _lines.ToList();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<(string, LogLevel, string)> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((category, logLevel, formatter(state, exception)));
-    }
-}

@@ -81,6 +81,10 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
                 .ToContainTextAsync("Trial Signup Completed · 75.0%");
             await BrowserFixture.ShotAsync(page, "campaign-list-1366.png");
         }
+        catch (Exception ex)
+        {
+            throw await BrowserFixture.FailedAsync(page, "campaignsegmentjourney-1-failure.png", ex);
+        }
         finally
         {
             await page.CloseAsync();
@@ -133,6 +137,10 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await BrowserFixture.PickAsync(page, "filter-segment", "Pro, not from search ads");
             await page.WaitForURLAsync("**segment=**");
             await BrowserFixture.ShotAsync(page, "segments-on-goal-1366.png");
+        }
+        catch (Exception ex)
+        {
+            throw await BrowserFixture.FailedAsync(page, "campaignsegmentjourney-2-failure.png", ex);
         }
         finally
         {

@@ -61,6 +61,10 @@ public class FunnelJourneyTests(BrowserFixture browser)
             await page.SetViewportSizeAsync(390, 844);
             await BrowserFixture.ShotAsync(page, "funnel-390.png");
         }
+        catch (Exception ex)
+        {
+            throw await BrowserFixture.FailedAsync(page, "funneljourney-1-failure.png", ex);
+        }
         finally
         {
             await page.CloseAsync();

@@ -98,10 +98,9 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
             await page.Locator("[data-testid=compare-chip] .mud-chip-close-button").First.ClickAsync();
             await Assertions.Expect(page.Locator("[data-testid=compare-table] tbody tr")).ToHaveCountAsync(2);
         }
-        catch
+        catch (Exception ex)
         {
-            await BrowserFixture.ShotAsync(page, "analytics-journey-failure.png");
-            throw;
+            throw await BrowserFixture.FailedAsync(page, "analytics-journey-failure.png", ex);
         }
     }
 

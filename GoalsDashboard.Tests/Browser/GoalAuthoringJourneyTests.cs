@@ -19,10 +19,9 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         {
             await RunJourneyAsync(page);
         }
-        catch
+        catch (Exception ex)
         {
-            await BrowserFixture.ShotAsync(page, "journey-failure.png");
-            throw;
+            throw await BrowserFixture.FailedAsync(page, "journey-failure.png", ex);
         }
     }
 

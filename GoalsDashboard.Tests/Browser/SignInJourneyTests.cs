@@ -142,7 +142,12 @@ public class SignInJourneyTests(BrowserFixture browser)
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// The browser journeys run on their own, after the other tests: a journey waits for what the circuit sends back,
+/// and with every other test class running beside it on a small CI machine, an answer could take longer than
+/// any sensible wait (a click's navigation did not arrive within 30 s, once per few runs).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";

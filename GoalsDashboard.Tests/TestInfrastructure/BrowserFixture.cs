@@ -13,7 +13,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     public const string RevalidationSeconds = "2";
 
     public GoalsAppFactory Factory { get; } = new(seedDemo: true, realServer: true,
-        settings: new Dictionary<string, string> { ["Security:RevalidationSeconds"] = RevalidationSeconds });
+        settings: new Dictionary<string, string> { ["Security:RevalidationSeconds"] = RevalidationSeconds }) { Logging = Logs };
+
+    /// <summary>The app's warnings and errors, reported with a journey that fails.</summary>
+    private static CapturedLogs Logs { get; } = new(Microsoft.Extensions.Logging.LogLevel.Warning);
 
     public string BaseUrl { get; private set; } = "";
 
@@ -134,6 +137,41 @@ public sealed class BrowserFixture : IAsyncLifetime
             await Task.Delay(100 * Math.Min(i + 1, 5));
         }
         await Assertions.Expect(open).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+    }
+
+    /// <summary>
+    /// A journey's failure with what the page showed (its address, text, whether Blazor's error or reconnect UI is
+    /// up) and the app's last warnings and errors, and a screenshot: a failure seen once in CI can then be
+    /// understood without running it again. Use as <c>catch (Exception ex) { throw await FailedAsync(page, "x.png", ex); }</c>.
+    /// </summary>
+    public static async Task<Exception> FailedAsync(IPage page, string failureShot, Exception failure) =>
+        new Xunit.Sdk.XunitException($"{failure.Message}\n{await DescribeAsync(page, failureShot)}", failure);
+
+    private static async Task<string> DescribeAsync(IPage page, string shot)
+    {
+        var lines = new List<string> { $"page: {page.Url}" };
+        try
+        {
+            await ShotAsync(page, shot);
+            var state = await page.EvaluateAsync<string>("""
+                () => {
+                  const shown = e => !!e && getComputedStyle(e).display !== 'none';
+                  const reconnect = document.querySelector('#components-reconnect-modal');
+                  return `blazor error UI shown: ${shown(document.querySelector('#blazor-error-ui'))}; `
+                    + `reconnect UI: ${reconnect ? (reconnect.className || 'present') + (reconnect.open ? ' open' : '') : 'none'}; `
+                    + `interactive: ${!!document.querySelector('[data-interactive=true]')}\n`
+                    + `text: ${document.body.innerText.replace(/\s+/g, ' ').slice(0, 1500)}`;
+                }
+                """);
+            lines.Add(state);
+        }
+        catch (Exception ex)
+        {
+            lines.Add($"(the page could not be read: {ex.Message})");
+        }
+        var logs = Logs.Lines.TakeLast(20).Select(l => $"  {l.Level} {l.Category}: {l.Message}").ToList();
+        lines.Add(logs.Count == 0 ? "the app logged no warning or error" : "the app's last warnings and errors:\n" + string.Join("\n", logs));
+        return string.Join("\n", lines);
     }
 
     /// <summary>The layout marks itself once its first interactive render ran, i.e. the circuit is up.</summary>
