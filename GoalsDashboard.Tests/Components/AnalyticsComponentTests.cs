@@ -85,6 +85,23 @@ public class AnalyticsComponentTests : MudComponentTest
     }
 
     [Fact]
+    public void TrendChart_ShowsThePreviousPeriodsCompletions_BucketByBucket_WhenGiven()
+    {
+        IReadOnlyList<TrendRow> rows = [new(new DateOnly(2026, 3, 30), 20, 21, 100, 20), new(new DateOnly(2026, 3, 31), 2, 2, 48, 4.2)];
+        var previous = Stats(7, 90) with { From = new DateOnly(2026, 3, 28), To = new DateOnly(2026, 3, 29), Trend = [new(new DateOnly(2026, 3, 28), 7, 7, 90, 7.8)] };
+        var chart = Context.Render<TrendChart>(p => p.Add(c => c.Rows, rows).Add(c => c.Interval, TrendInterval.Day).Add(c => c.Previous, previous));
+        var series = System.Text.Json.JsonSerializer.SerializeToElement(chart.FindComponent<GoalsDashboard.Components.Charts.ApexChart>().Instance.Series);
+        Assert.Equal(3, series.GetArrayLength());
+        Assert.Equal("Completions, previous period (28 Mar – 29 Mar)", series[2].GetProperty("name").GetString());
+        Assert.Equal("[7,null]", series[2].GetProperty("data").GetRawText());
+        var options = System.Text.Json.JsonSerializer.SerializeToElement(chart.FindComponent<GoalsDashboard.Components.Charts.ApexChart>().Instance.Options);
+        Assert.Equal("Completions, previous period (28 Mar – 29 Mar)", options.GetProperty("yaxis")[0].GetProperty("seriesName")[1].GetString());
+
+        var alone = Context.Render<TrendChart>(p => p.Add(c => c.Rows, rows).Add(c => c.Interval, TrendInterval.Day));
+        Assert.Equal(2, System.Text.Json.JsonSerializer.SerializeToElement(alone.FindComponent<GoalsDashboard.Components.Charts.ApexChart>().Instance.Series).GetArrayLength());
+    }
+
+    [Fact]
     public void CompareTable_WritesMoneyWithItsCurrency_AndAValueAsAValue()
     {
         var table = Context.Render<CompareTable>(p => p.Add(c => c.Rows, new CompareTable.Row[]

@@ -145,6 +145,61 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
     }
 
     [Fact]
+    public async Task OneOf_MatchesAnyOfItsValues_AndOnlySegmentsHaveIt()
+    {
+        using var client = Factory.ApiClient();
+        var key = HttpJson.Unique("source");
+        var people = new[] { ("webinar", HttpJson.Unique("o1")), ("ads", HttpJson.Unique("o2")), ("partner", HttpJson.Unique("o3")), ("7", HttpJson.Unique("o4")) };
+        foreach (var (value, profile) in people)
+        {
+            await client.PostOkAsync($"/api/v1/profiles/{profile}/properties", $$$"""{"properties":{"{{{key}}}":{{{(value == "7" ? "7.0" : $"\"{value}\"")}}}}}""");
+        }
+        await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.ProfileProperties.CountAsync(p => p.Key == key)), n => n == 4);
+
+        // Repeats and empty strings go; "7" equals the number 7.0 as equals would have it.
+        using var created = await client.PostJsonAsync("/api/v1/segments",
+            $$"""{"name":"{{HttpJson.Unique("Webinar or ads")}}","conditions":[{"kind":"property","key":"{{key}}","operator":"one_of","values":["webinar","ads","webinar","","7"]}]}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.JsonAsync();
+        Assert.Equal(["webinar", "ads", "7"], body["conditions"]![0]!["values"]!.AsArray().Select(v => (string)v!));
+        Assert.Null(body["conditions"]![0]!["value"]);
+        Assert.Equal($"{key} is one of \"webinar\", \"ads\", \"7\"", (string?)body["description"]);
+        var id = (int)body["id"]!;
+        Assert.Equal(3, await HttpJson.PollAsync(() => MembersAsync(client, id), n => n == 3));
+
+        var negated = await CreateAsync(client, HttpJson.Unique("Neither"), $$"""[{"kind":"property","key":"{{key}}","operator":"one_of","values":["webinar","ads"],"negate":true},{"kind":"property","key":"{{key}}","operator":"exists"}]""");
+        Assert.Equal(2, await MembersAsync(client, negated));
+
+        async Task ExpectAsync(string path, string json, string field)
+        {
+            using var response = await client.PostJsonAsync(path, json);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Contains(field, await response.ErrorFieldsAsync());
+        }
+        await ExpectAsync("/api/v1/segments", """{"name":"x","conditions":[{"kind":"property","key":"k","operator":"one_of","values":[]}]}""", "conditions[0].values");
+        await ExpectAsync("/api/v1/segments", """{"name":"x","conditions":[{"kind":"property","key":"k","operator":"one_of","value":"a"}]}""", "conditions[0].value");
+        await ExpectAsync("/api/v1/segments", """{"name":"x","conditions":[{"kind":"property","key":"k","operator":"equals","value":"a","values":["a"]}]}""", "conditions[0].values");
+        await ExpectAsync("/api/v1/segments", $$"""{"name":"x","conditions":[{"kind":"property","key":"k","operator":"one_of","values":["{{new string('v', GoalRules.MaxValueLength + 1)}}"]}]}""", "conditions[0].values");
+        await ExpectAsync("/api/v1/goals", """{"name":"x","type":"property","groups":[{"conditions":[{"kind":"property","key":"k","operator":"one_of","value":"a"}]}]}""", "groups[0].conditions[0].operator");
+    }
+
+    [Fact]
+    public async Task PropertyValueSuggestions_AreTheCommonestCurrentValues()
+    {
+        using var client = Factory.ApiClient();
+        var key = HttpJson.Unique("tier");
+        foreach (var (value, n) in new[] { ("gold", 3), ("silver", 1), ("bronze", 2) })
+        {
+            for (var i = 0; i < n; i++)
+            {
+                await client.PostOkAsync($"/api/v1/profiles/{HttpJson.Unique("t")}/properties", $$$"""{"properties":{"{{{key}}}":"{{{value}}}"}}""");
+            }
+        }
+        await HttpJson.PollAsync(() => Factory.QueryAsync(db => db.ProfileProperties.CountAsync(p => p.Key == key)), n => n == 6);
+        Assert.Equal(["gold", "bronze", "silver"], await Factory.Services.GetRequiredService<SuggestionService>().PropertyValuesAsync(key));
+    }
+
+    [Fact]
     public void Describe_WritesTheConditionsInWords()
     {
         Assert.Equal("lead_source is \"webinar\" and first channel is not \"paid\" and not (plan is set)", SegmentRules.Describe(
@@ -153,5 +208,7 @@ public class SegmentTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFixtu
             new SegmentCondition(SegmentField.FirstChannel, null, Operator.NotEquals, "paid"),
             SegmentCondition.Property("plan", Operator.Exists, null, negate: true),
         ]));
+        Assert.Equal("lead_source is one of \"webinar\", \"ads\"",
+            SegmentRules.Describe([new SegmentCondition(SegmentField.Property, "lead_source", Operator.OneOf, null, Values: ["webinar", "ads"])]));
     }
 }

@@ -23,7 +23,11 @@ public sealed record ProfileFacts(IReadOnlyDictionary<string, PropertyValue> Pro
 public static class SegmentMatcher
 {
     public static bool Matches(IReadOnlyList<SegmentCondition> conditions, ProfileFacts profile) =>
-        conditions.All(c => ValueMatcher.Matches(profile.ValueOf(c), c.Operator, c.Value) != c.Negate);
+        conditions.All(c => Matches(c, profile.ValueOf(c)) != c.Negate);
+
+    private static bool Matches(SegmentCondition condition, PropertyValue value) => condition.Operator == Operator.OneOf
+        ? (condition.Values ?? []).Any(v => ValueMatcher.Matches(value, Operator.Equals, v))
+        : ValueMatcher.Matches(value, condition.Operator, condition.Value);
 
     /// <summary>
     /// Whether a profile that holds none of the conditions' property keys can be a member; when it

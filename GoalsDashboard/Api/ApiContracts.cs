@@ -115,13 +115,14 @@ public sealed record SegmentResponse(int Id, string Name, IReadOnlyList<SegmentC
 public sealed record SegmentConditionContract(
     [property: OneOf("property", "first_channel", "first_site")] string Kind,
     string? Key,
-    [property: OperatorValues] string Operator,
+    [property: SegmentOperatorValues] string Operator,
     string? Value,
-    bool Negate)
+    bool Negate,
+    [property: Description("The values of one_of (null for other operators).")] IReadOnlyList<string>? Values)
 {
     public static SegmentConditionContract From(SegmentCondition c) => new(
         c.Field switch { SegmentField.FirstChannel => "first_channel", SegmentField.FirstSite => "first_site", _ => "property" },
-        c.Key, c.Operator.ToWire(), c.Value, c.Negate);
+        c.Key, c.Operator.ToWire(), c.Value, c.Negate, c.Values);
 }
 
 /// <summary>What an ingestion call stored.</summary>
@@ -152,6 +153,9 @@ public class OneOfAttribute(params string[] values) : Attribute
 
 /// <summary>A property operator's wire name.</summary>
 public sealed class OperatorValuesAttribute() : OneOfAttribute(ApiEnums.Operators);
+
+/// <summary>A segment condition's operator: a goal's, and one_of.</summary>
+public sealed class SegmentOperatorValuesAttribute() : OneOfAttribute([.. ApiEnums.Operators, "one_of"]);
 
 /// <summary>A goal type's wire name.</summary>
 public sealed class GoalTypeValuesAttribute() : OneOfAttribute(ApiEnums.GoalTypes);

@@ -258,13 +258,16 @@ public sealed class SegmentConditionInput
     [StringLength(GoalRules.MaxKeyLength), Description("kind property.")]
     public string? Key { get; init; }
 
-    [Required, OperatorValues]
+    [Required, SegmentOperatorValues]
     public required string Operator { get; init; }
 
-    [StringLength(GoalRules.MaxValueLength)]
+    [StringLength(GoalRules.MaxValueLength), Description("What the operator compares with; not for exists, not_exists and one_of.")]
     public string? Value { get; init; }
 
     public bool? Negate { get; init; }
+
+    [MaxLength(SegmentRules.MaxValues), Description("one_of's values: the condition holds when the profile's value equals any of them.")]
+    public IReadOnlyList<string>? Values { get; init; }
 }
 
 /// <summary>A JSON merge patch of a goal: any of <see cref="GoalInput"/>'s fields; null removes an optional one.</summary>

@@ -127,12 +127,21 @@ public static class SegmentsApi
         var op = Operator.Equals;
         if (operatorText is null)
         {
-            f.Errors.Add(f.Field("operator"), "Choose an operator: equals, not_equals, contains, not_contains, starts_with, greater_than, greater_or_equal, less_than, less_or_equal, exists, not_exists.");
+            f.Errors.Add(f.Field("operator"), "Choose an operator: equals, not_equals, contains, not_contains, starts_with, greater_than, greater_or_equal, less_than, less_or_equal, exists, not_exists, one_of.");
         }
         else if (!OperatorExtensions.TryParseWire(operatorText, out op))
         {
             f.Errors.Add(f.Field("operator"), $"\"{operatorText}\" is not an operator.");
         }
-        return new SegmentCondition(field.Value, field == SegmentField.Property ? f.String(json, "key") : null, op, f.String(json, "value"), f.Bool(json, "negate"));
+        if (op == Operator.OneOf && JsonFields.Has(json, "value"))
+        {
+            f.Errors.Add(f.Field("value"), "one_of compares with \"values\", a list of strings; leave \"value\" out.");
+        }
+        else if (op != Operator.OneOf && JsonFields.Has(json, "values"))
+        {
+            f.Errors.Add(f.Field("values"), "\"values\" is for one_of; other operators compare with \"value\".");
+        }
+        return new SegmentCondition(field.Value, field == SegmentField.Property ? f.String(json, "key") : null, op, f.String(json, "value"), f.Bool(json, "negate"),
+            op == Operator.OneOf ? f.StringArray(json, "values") : null);
     }
 }

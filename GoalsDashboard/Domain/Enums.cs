@@ -11,6 +11,9 @@ public enum Operator
 {
     Equals, NotEquals, Contains, NotContains, StartsWith,
     GreaterThan, GreaterOrEqual, LessThan, LessOrEqual, Exists, NotExists,
+
+    /// <summary>Equals any of a list of values; segments only (<see cref="SegmentCondition.Values"/>).</summary>
+    OneOf,
 }
 
 public enum WindowUnit { Days, Hours }
@@ -38,6 +41,7 @@ public static class OperatorExtensions
         Operator.LessOrEqual => "less_or_equal",
         Operator.Exists => "exists",
         Operator.NotExists => "not_exists",
+        Operator.OneOf => "one_of",
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 
@@ -55,6 +59,7 @@ public static class OperatorExtensions
         Operator.LessOrEqual => "is at most",
         Operator.Exists => "is set",
         Operator.NotExists => "is not set",
+        Operator.OneOf => "is one of",
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 

@@ -278,6 +278,12 @@ public static class GoalRules
             errors.Add($"{field}.operator", "Choose an operator.");
             return new PropertyFilter(k, op, value);
         }
+        if (op == Operator.OneOf)
+        {
+            // A goal says "any of" with alternative groups (docs/goals.md); is one of belongs to segments.
+            errors.Add($"{field}.operator", "Is one of is for segments; in a goal, add an alternative (\"or\") group for each value.");
+            return new PropertyFilter(k, op, value);
+        }
         if (!op.NeedsValue())
         {
             return new PropertyFilter(k, op, null);

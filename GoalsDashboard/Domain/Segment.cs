@@ -18,8 +18,9 @@ public enum SegmentField { Property, FirstChannel, FirstSite }
 /// <summary>
 /// One condition of a segment. A property condition tests the profile's current value of
 /// <see cref="Key"/>; first channel and first site test the channel and site of its earliest event.
+/// <see cref="Operator.OneOf"/> compares with <see cref="Values"/> (as equals does, any of them) and has no <see cref="Value"/>.
 /// </summary>
-public sealed record SegmentCondition(SegmentField Field, string? Key, Operator Operator, string? Value, bool Negate = false)
+public sealed record SegmentCondition(SegmentField Field, string? Key, Operator Operator, string? Value, bool Negate = false, IReadOnlyList<string>? Values = null)
 {
     public static SegmentCondition Property(string key, Operator op, string? value, bool negate = false) => new(SegmentField.Property, key, op, value, negate);
 }
@@ -30,6 +31,7 @@ public static class SegmentRules
 {
     public const int MaxNameLength = 100;
     public const int MaxConditions = 20;
+    public const int MaxValues = 100;
 
     /// <summary>Trims and checks a segment; every problem is reported at once, keyed by the API's field names.</summary>
     public static SegmentDraft Normalize(SegmentDraft draft)
@@ -64,11 +66,38 @@ public static class SegmentRules
                 continue;
             }
             // First channel and first site have no key; the test needs one only to report errors against.
-            var test = GoalRules.NormalizeTest(c.Field == SegmentField.Property ? c.Key : "-", c.Operator, c.Value, field, errors);
-            conditions.Add(c with { Key = c.Field == SegmentField.Property ? test.Key : null, Value = test.Value });
+            var key = c.Field == SegmentField.Property ? c.Key : "-";
+            if (c.Operator == Operator.OneOf)
+            {
+                var values = NormalizeValues(c.Values, field, errors);
+                var keyed = GoalRules.NormalizeTest(key, Operator.Exists, null, field, errors);
+                conditions.Add(c with { Key = c.Field == SegmentField.Property ? keyed.Key : null, Value = null, Values = values });
+                continue;
+            }
+            var test = GoalRules.NormalizeTest(key, c.Operator, c.Value, field, errors);
+            conditions.Add(c with { Key = c.Field == SegmentField.Property ? test.Key : null, Value = test.Value, Values = null });
         }
         errors.ThrowIfAny();
         return new SegmentDraft(name, conditions);
+    }
+
+    /// <summary>One_of's values: each kept as typed (as equals keeps its value), empty ones dropped, repeats once.</summary>
+    private static IReadOnlyList<string> NormalizeValues(IReadOnlyList<string>? values, string field, ValidationErrors errors)
+    {
+        var kept = (values ?? []).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (kept.Count == 0)
+        {
+            errors.Add($"{field}.values", "Enter at least one value: is one of compares with a list, for example webinar and ads.");
+        }
+        else if (kept.Count > MaxValues)
+        {
+            errors.Add($"{field}.values", $"Is one of takes at most {MaxValues} values; this one has {kept.Count}.");
+        }
+        else if (kept.FirstOrDefault(v => v.Length > GoalRules.MaxValueLength) is { } tooLong)
+        {
+            errors.Add($"{field}.values", $"A value is {tooLong.Length} characters; the limit is {GoalRules.MaxValueLength}.");
+        }
+        return kept;
     }
 
     /// <summary>The conditions in words, for lists and headers: lead_source is "webinar" and first channel is "email".</summary>
@@ -81,7 +110,8 @@ public static class SegmentRules
                 SegmentField.FirstSite => "first site",
                 _ => c.Key,
             };
-            var test = c.Operator.NeedsValue() ? $"{c.Operator.ToPhrase()} \"{c.Value}\"" : c.Operator.ToPhrase();
+            var test = c.Operator == Operator.OneOf ? $"{c.Operator.ToPhrase()} {string.Join(", ", (c.Values ?? []).Select(v => $"\"{v}\""))}"
+                : c.Operator.NeedsValue() ? $"{c.Operator.ToPhrase()} \"{c.Value}\"" : c.Operator.ToPhrase();
             return c.Negate ? $"not ({subject} {test})" : $"{subject} {test}";
         }));
 }

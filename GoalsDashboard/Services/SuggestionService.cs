@@ -46,4 +46,29 @@ public sealed class SuggestionService(IDbContextFactory<AppDbContext> dbFactory,
         _until = now.AddMinutes(1);
         return _cached;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Until, IReadOnlyList<string> Values)> _values = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The most common current values of a profile property (most profiles first, at most 50), for a segment
+    /// condition's value; read on the (key, value) index and cached for a minute per key.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PropertyValuesAsync(string key, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (_values.TryGetValue(key, out var cached) && now < cached.Until)
+        {
+            return cached.Values;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var values = await db.ProfileProperties.AsNoTracking().Where(p => p.Key == key && p.Value != null)
+            .GroupBy(p => p.Value!).Select(g => new { Value = g.Key, Count = g.Count() })
+            .OrderByDescending(g => g.Count).ThenBy(g => g.Value).Take(50).Select(g => g.Value).ToListAsync(ct);
+        if (_values.Count > 1000)
+        {
+            _values.Clear();
+        }
+        _values[key] = (now.AddMinutes(1), values);
+        return values;
+    }
 }

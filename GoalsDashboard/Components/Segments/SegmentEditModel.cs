@@ -18,7 +18,22 @@ public sealed class SegmentEditModel(SegmentService segments, Segment? segment)
         public string? Value { get; set; }
         public bool Negate { get; set; }
 
-        public SegmentCondition ToCondition() => new(Field, Key, Operator, Value, Negate);
+        /// <summary>The values of "is one of", in the order they were added.</summary>
+        public List<string> Values { get; set; } = [];
+
+        public SegmentCondition ToCondition() => new(Field, Key, Operator, Operator == Operator.OneOf ? null : Value, Negate,
+            Operator == Operator.OneOf ? Values.ToList() : null);
+
+        /// <summary>Adds a value to "is one of" (once); returns whether it was new.</summary>
+        public bool AddValue(string? value)
+        {
+            if (string.IsNullOrEmpty(value) || Values.Contains(value, StringComparer.Ordinal))
+            {
+                return false;
+            }
+            Values.Add(value);
+            return true;
+        }
     }
 
     private CancellationTokenSource _counting = new();
@@ -27,7 +42,7 @@ public sealed class SegmentEditModel(SegmentService segments, Segment? segment)
 
     public Segment? Segment { get; } = segment;
     public string? Name { get; set; } = segment?.Name;
-    public List<Row> Conditions { get; } = segment?.Conditions.Select(c => new Row { Field = c.Field, Key = c.Key, Operator = c.Operator, Value = c.Value, Negate = c.Negate }).ToList() ?? [new Row()];
+    public List<Row> Conditions { get; } = segment?.Conditions.Select(c => new Row { Field = c.Field, Key = c.Key, Operator = c.Operator, Value = c.Value, Negate = c.Negate, Values = [.. c.Values ?? []] }).ToList() ?? [new Row()];
 
     /// <summary>The conditions in words, once they are whole.</summary>
     public string? Sentence { get; private set; }
