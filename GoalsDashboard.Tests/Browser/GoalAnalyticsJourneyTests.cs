@@ -126,4 +126,45 @@ public class GoalAnalyticsJourneyTests(BrowserFixture browser)
             .ToHaveTextAsync((before + 1).ToString("N0"), new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("[data-testid=recent-completions]")).ToContainTextAsync(profile, new() { Timeout = 10_000 });
     }
+
+    [Fact]
+    public async Task ANoteAddedFromAGoalsChart_ShowsOnTheFunnelChartToo_AsText_AndCanBeRemoved()
+    {
+        var goal = await browser.Factory.QueryAsync(db => db.Goals.AsNoTracking().SingleAsync(g => g.Name == "Trial Signup Completed"));
+        var funnel = await browser.Factory.QueryAsync(db => db.Funnels.AsNoTracking().OrderBy(f => f.Id).Select(f => f.Id).FirstAsync());
+        var (page, problems) = await browser.WatchedPageAsync();
+        const string Note = "Launch <img src=x onerror=alert(1)>";
+        try
+        {
+            await browser.SignInAsync(page);
+            await page.GotoAsync($"{browser.BaseUrl}/goals/{goal.Id}?range=7d");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await page.Locator("[data-testid=trend] [data-testid=add-note]").ClickAsync();
+            await BrowserFixture.Input(page, "annotation-text").FillAsync(Note);
+            await page.ClickAsync("[data-testid=save-annotation]");
+            await Assertions.Expect(page.Locator("[data-testid=trend] [data-testid=chart-note]", new() { HasText = Note })).ToBeVisibleAsync();
+            // Drawn on the chart, on today's bar, as text.
+            await Assertions.Expect(page.Locator("[data-testid=trend] .apexcharts-xaxis-annotations text", new() { HasText = "Launch <img" })).ToHaveCountAsync(1);
+            await BrowserFixture.ShotAsync(page, "note-on-goal-1366.png");
+
+            await page.GotoAsync($"{browser.BaseUrl}/funnels/{funnel}?range=7d");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            var chip = page.Locator("[data-testid=funnel-trend] [data-testid=chart-note]", new() { HasText = Note });
+            await Assertions.Expect(chip).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("[data-testid=funnel-trend] .apexcharts-xaxis-annotations text", new() { HasText = "Launch <img" })).ToHaveCountAsync(1);
+            await chip.Locator(".mud-chip-close-button").ClickAsync();
+            await Assertions.Expect(chip).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("[data-testid=funnel-trend] .apexcharts-xaxis-annotations text", new() { HasText = "Launch <img" })).ToHaveCountAsync(0);
+            Assert.Equal(0, await browser.Factory.QueryAsync(db => db.Annotations.CountAsync(a => a.Text == Note)));
+            Assert.Empty(problems);
+        }
+        catch (Exception ex)
+        {
+            throw await BrowserFixture.FailedAsync(page, "notes-failure.png", ex);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
 }

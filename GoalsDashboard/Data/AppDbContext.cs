@@ -46,6 +46,7 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
     public DbSet<BackfillProgress> BackfillProgress => Set<BackfillProgress>();
     public DbSet<Counter> Counters => Set<Counter>();
     public DbSet<HistoryEntry> History => Set<HistoryEntry>();
+    public DbSet<Annotation> Annotations => Set<Annotation>();
 
     /// <summary>The sign-in cookies' keys, shared by every instance (docs/decisions/ADR-005-several-instances.md).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -226,6 +227,13 @@ public class AppDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionK
         {
             e.ToTable("history");
             e.HasIndex(h => new { h.Subject, h.SubjectId, h.At });
+        });
+
+        b.Entity<Annotation>(e =>
+        {
+            e.ToTable("annotations");
+            e.Property(a => a.Text).HasMaxLength(Annotation.MaxTextLength);
+            e.HasIndex(a => a.Date);
         });
 
         b.Entity<Counter>(e =>

@@ -13,6 +13,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GoalService>();
         services.AddSingleton<HistoryService>();
         services.AddSingleton<SuggestionService>();
+        services.AddSingleton<AnnotationService>();
         services.AddSingleton<ApiTokenService>();
         services.AddSingleton<UserAdminService>();
         services.AddSingleton<DemoSeeder>();

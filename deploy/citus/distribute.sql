@@ -36,6 +36,7 @@ SELECT create_reference_table('workspace_settings');
 SELECT create_reference_table('api_tokens');
 SELECT create_reference_table('history');
 SELECT create_reference_table('counters');
+SELECT create_reference_table('annotations');
 SELECT create_reference_table('"AspNetUsers"');
 SELECT create_reference_table('"AspNetRoles"');
 SELECT create_reference_table('"AspNetUserRoles"');

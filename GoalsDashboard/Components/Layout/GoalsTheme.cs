@@ -8,11 +8,12 @@ public static class GoalsTheme
     {
         PaletteLight = new PaletteLight
         {
+            // Text in these colours (chips, captions, outlined buttons) reaches WCAG AA (4.5:1) on the light surfaces.
             Primary = "#4f46e5",
-            Secondary = "#0ea5e9",
-            Tertiary = "#14b8a6",
-            Success = "#16a34a",
-            Warning = "#d97706",
+            Secondary = "#0369a1",
+            Tertiary = "#0f766e",
+            Success = "#166534",
+            Warning = "#b45309",
             Error = "#dc2626",
             AppbarBackground = "#ffffff",
             AppbarText = "#1f2937",
@@ -27,7 +28,14 @@ public static class GoalsTheme
         },
         PaletteDark = new PaletteDark
         {
+            // Light colours on a dark background: text on a filled one is dark, as white on them would not read.
             Primary = "#818cf8",
+            PrimaryContrastText = "#0f131b",
+            SecondaryContrastText = "#0f131b",
+            TertiaryContrastText = "#0f131b",
+            SuccessContrastText = "#0f131b",
+            WarningContrastText = "#0f131b",
+            ErrorContrastText = "#0f131b",
             Secondary = "#38bdf8",
             Tertiary = "#2dd4bf",
             Success = "#4ade80",

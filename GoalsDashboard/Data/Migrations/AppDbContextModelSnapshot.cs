@@ -198,6 +198,34 @@ namespace GoalsDashboard.Data.Migrations
                     b.ToTable("pending_evaluations", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Domain.Annotation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date");
+
+                    b.ToTable("annotations", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Domain.ApiToken", b =>
                 {
                     b.Property<int>("Id")

@@ -255,6 +255,36 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     b.ToTable("rate_buckets", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Domain.Annotation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Date");
+
+                    b.ToTable("annotations", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Domain.ApiToken", b =>
                 {
                     b.Property<int>("Id")
