@@ -1,5 +1,6 @@
 using GoalsDashboard.Data;
 using GoalsDashboard.Tests.TestInfrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace GoalsDashboard.Tests.Browser;
@@ -23,6 +24,73 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         {
             throw await BrowserFixture.FailedAsync(page, "journey-failure.png", ex);
         }
+    }
+
+    [Fact]
+    public async Task KeyboardOnly_CreatesAPageViewGoal_FromTypeCardToSave()
+    {
+        var name = $"Keyboard pricing visits {Guid.NewGuid():N}"[..32];
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await browser.SignInAsync(page);
+            await page.GotoAsync(browser.BaseUrl + "/goals/new");
+            await BrowserFixture.WaitForCircuitAsync(page);
+
+            // Step 1: the type card by Space, the name typed.
+            await TabToAsync(page, "[data-testid=type-pageview]");
+            await page.Keyboard.PressAsync("Space");
+            await Assertions.Expect(page.Locator("[data-testid=type-pageview]")).ToHaveAttributeAsync("aria-checked", "true");
+            await TabToAsync(page, "input[data-testid=goal-name], [data-testid=goal-name] input");
+            await page.Keyboard.TypeAsync(name);
+            await TabToAsync(page, "[data-testid=wizard-next]");
+            await page.Keyboard.PressAsync("Enter");
+
+            // Step 2: the path.
+            await page.Locator("[data-testid=condition-builder]").WaitForAsync();
+            await TabToAsync(page, "input[data-testid=page-path], [data-testid=page-path] input");
+            await page.Keyboard.TypeAsync("/pricing-keyboard");
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(page.Locator("[data-testid=goal-sentence]")).ToContainTextAsync("/pricing-keyboard");
+
+            // Steps 3 and 4 as they are, then the review and Save, each by Enter on the focused button.
+            foreach (var step in new[] { "window-switch", "campaigns", "review-sentence" })
+            {
+                await TabToAsync(page, "[data-testid=wizard-next]");
+                await page.Keyboard.PressAsync("Enter");
+                await page.Locator($"[data-testid={step}]").WaitForAsync();
+            }
+            await TabToAsync(page, "[data-testid=wizard-save]");
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/goals/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
+            await page.Locator("h1", new() { HasText = name }).WaitForAsync();
+
+            var goal = await browser.Factory.QueryAsync(db => db.Goals.AsNoTracking().SingleAsync(g => g.Name == name));
+            Assert.Equal(GoalsDashboard.Domain.GoalType.PageView, goal.Type);
+            Assert.Equal("/pricing-keyboard", goal.Groups.Single().Conditions.Single().Path);
+        }
+        catch (Exception ex)
+        {
+            throw await BrowserFixture.FailedAsync(page, "keyboard-journey-failure.png", ex);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    /// <summary>Presses Tab until the element matching <paramref name="selector"/> has the focus (at most 60 times), as a keyboard user moves.</summary>
+    private static async Task TabToAsync(IPage page, string selector)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            if (await page.EvaluateAsync<bool>("s => !!document.activeElement && document.activeElement.matches(s)", selector))
+            {
+                return;
+            }
+            await page.Keyboard.PressAsync("Tab");
+        }
+        throw new Xunit.Sdk.XunitException($"Tab never reached {selector}; the focus is on {await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML.slice(0, 200)")}.");
     }
 
     private async Task RunJourneyAsync(IPage page)
