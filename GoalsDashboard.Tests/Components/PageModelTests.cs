@@ -66,6 +66,24 @@ public class PageModelTests(EmptyAppFixture app) : IClassFixture<EmptyAppFixture
     }
 
     [Fact]
+    public async Task GoalWizard_LetsAnEventGoalLeaveItsNameEmpty_AndNamesItAfterTheEvent()
+    {
+        var model = GoalEditModel.New(GoalType.CustomEvent);
+        var wizard = new GoalWizard(Service<GoalService>(), Service<AnalyticsService>(), model, goalId: null);
+
+        Assert.Null(await wizard.BlockingStepAsync(0, 1)); // "Leave empty to use the event name"
+        Assert.Null(wizard.ErrorOf("name"));
+        Assert.Equal(1, await wizard.BlockingStepAsync(1, 2)); // the event name is still missing
+        Assert.Null(wizard.ErrorOf("name"));
+
+        var eventName = HttpJson.Unique("kb_event", 30);
+        model.Groups[0].Conditions[0].EventName = eventName;
+        Assert.Null(await wizard.BlockingStepAsync(1, 4));
+        var saved = await wizard.SaveAsync("editor", _ => { });
+        Assert.Equal(eventName, saved!.Name);
+    }
+
+    [Fact]
     public void GoalWizard_RefusesToMakeAStoredGoalARevenueGoal()
     {
         var model = GoalEditModel.New(GoalType.CustomEvent);

@@ -174,7 +174,10 @@ public sealed class GoalWizard(GoalService goals, AnalyticsService analytics, Go
         }
         catch (DomainValidationException ex)
         {
-            return ex.Errors;
+            // "Leave empty to use the event name": a goal that takes its name from its event or path has none to take
+            // while its conditions are unfinished; that is the conditions' error, not the name's.
+            var named = !string.IsNullOrWhiteSpace(Model.Name) || Model.Type is not (GoalType.CustomEvent or GoalType.PageView or GoalType.Revenue);
+            return named || !ex.Errors.Keys.Any(k => StepOf(k) == 1) ? ex.Errors : ex.Errors.Where(e => e.Key != "name").ToDictionary();
         }
     }
 }
