@@ -79,6 +79,45 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         }
     }
 
+    [Fact]
+    public async Task Phone_TheWizardsStepBar_ShowsTheCurrentStep_OnEveryStep()
+    {
+        var page = await browser.NewPageAsync(390, 844);
+        try
+        {
+            await browser.SignInAsync(page);
+            await page.GotoAsync(browser.BaseUrl + "/goals/new");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            async Task CurrentStepInViewAsync(string title)
+            {
+                var label = page.Locator(".mud-step.active .mud-step-label-content-title");
+                await Assertions.Expect(label).ToHaveTextAsync(title);
+                var box = await label.BoundingBoxAsync();
+                Assert.True(box is { } b && b.X >= 0 && b.X + b.Width <= 390, $"The current step \"{title}\" is not in view at 390 px: {box?.X}+{box?.Width}.");
+            }
+            await CurrentStepInViewAsync("Name & type");
+            // An event goal may leave its name empty: Next goes on.
+            await page.ClickAsync("[data-testid=wizard-next]");
+            await CurrentStepInViewAsync("Conditions");
+            await BrowserFixture.TypeAndLeaveAsync(BrowserFixture.Input(page, "event-name"), "phone_step_event");
+            foreach (var title in new[] { "Window & sites", "Value, target & campaigns", "Review & save" })
+            {
+                await page.ClickAsync("[data-testid=wizard-next]");
+                await CurrentStepInViewAsync(title);
+            }
+            await BrowserFixture.ShotAsync(page, "wizard-review-390.png");
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "The wizard overflows sideways at 390 px.");
+        }
+        catch (Exception ex)
+        {
+            throw await BrowserFixture.FailedAsync(page, "wizard-phone-failure.png", ex);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
     /// <summary>Presses Tab until the element matching <paramref name="selector"/> has the focus (at most 60 times), as a keyboard user moves.</summary>
     private static async Task TabToAsync(IPage page, string selector)
     {
