@@ -79,4 +79,37 @@ public class ApiTokenJourneyTests(BrowserFixture browser)
             Assert.Empty(problems);
         }
     }
+
+    [Fact]
+    public async Task Phone_EverySettingsTab_StaysInView_WhicheverIsOpen()
+    {
+        var page = await browser.NewPageAsync(390, 844);
+        try
+        {
+            await browser.SignInAsync(page);
+            await page.GotoAsync(browser.BaseUrl + "/settings");
+            await BrowserFixture.WaitForCircuitAsync(page);
+            var tabs = page.Locator("[data-testid=settings-tabs] .mud-tab");
+            await Assertions.Expect(tabs).ToHaveCountAsync(4);
+            foreach (var name in new[] { "Evaluation", "Sites and time zone", "API tokens" })
+            {
+                await page.GetByRole(AriaRole.Tab, new() { Name = name }).ClickAsync();
+                await Assertions.Expect(page.GetByRole(AriaRole.Tab, new() { Name = name })).ToHaveAttributeAsync("aria-selected", "true");
+                for (var i = 0; i < 4; i++)
+                {
+                    var box = await tabs.Nth(i).BoundingBoxAsync();
+                    Assert.True(box is { } b && b.X >= 0 && b.X + b.Width <= 390 + 0.5, $"Tab {i} is out of view at 390 px with \"{name}\" open: {box?.X}+{box?.Width}.");
+                }
+            }
+            await BrowserFixture.ShotAsync(page, "settings-tabs-390.png");
+        }
+        catch (Exception ex)
+        {
+            throw await BrowserFixture.FailedAsync(page, "settings-phone-failure.png", ex);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
 }
