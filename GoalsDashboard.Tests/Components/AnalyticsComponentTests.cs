@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using GoalsDashboard.Analytics;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Components.Analytics;
@@ -7,8 +8,12 @@ using GoalsDashboard.Tests.TestInfrastructure;
 
 namespace GoalsDashboard.Tests.Components;
 
-public class AnalyticsComponentTests : MudComponentTest
+public class AnalyticsComponentTests : MudComponentTest, IClassFixture<EmptyAppFixture>
 {
+    // The trend chart lists and draws the workspace's notes (ChartNotes), read through the app's service.
+    public AnalyticsComponentTests(EmptyAppFixture app) =>
+        Context.Services.AddSingleton(app.Factory.Services.GetRequiredService<GoalsDashboard.Services.AnnotationService>());
+
     private static GoalStats Stats(int completions, int denominator, double? median = 3600, decimal revenue = 0, string? currency = null) =>
         new(Guid.NewGuid(), new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), completions, completions + 1, denominator, denominator,
             denominator == 0 ? 0 : completions * 100.0 / denominator, new RevenueStats(revenue, revenue == 0 ? null : revenue, revenue == 0 ? 0 : 1, currency),
