@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using GoalsDashboard.Tests.TestInfrastructure;
 using Microsoft.Playwright;
@@ -74,11 +75,11 @@ public class SignInJourneyTests(BrowserFixture browser)
 
     // The contrast (WCAG) between a chart's axis labels or legend and its card's background.
     private const string ChartContrast = """
-        selector => {
+        (selector, cardSelector = '[data-testid=trend]') => {
             const parse = c => (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
             const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
             const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-            const card = document.querySelector('[data-testid=trend]');
+            const card = document.querySelector(cardSelector);
             const label = card && card.querySelector(selector);
             if (!label) return 0;
             const style = getComputedStyle(label);
@@ -139,6 +140,15 @@ public class SignInJourneyTests(BrowserFixture browser)
         await BrowserFixture.WaitForCircuitAsync(page);
         await page.Locator("[data-testid=trend] .apexcharts-xaxis-label").First.WaitForAsync();
         Assert.True(await page.EvaluateAsync<double>(ChartContrast, ".apexcharts-xaxis-label") >= 4.5, "axis labels in dark mode after a reload");
+
+        // A funnel's step counts sit above its bars, on the card: they read in both themes too.
+        var funnel = await browser.Factory.QueryAsync(db => db.Funnels.OrderBy(f => f.Id).Select(f => f.Id).FirstAsync());
+        await page.GotoAsync($"{browser.BaseUrl}/funnels/{funnel}");
+        await BrowserFixture.WaitForCircuitAsync(page);
+        await page.Locator("[data-testid=funnel-chart] .apexcharts-datalabel").First.WaitForAsync();
+        await page.WaitForFunctionAsync($"() => ({ChartContrast})('.apexcharts-datalabel', '[data-testid=funnel-chart]') >= 4.5", null, new() { Timeout = 10_000 });
+        await page.ClickAsync("[data-testid=theme-toggle]");
+        await page.WaitForFunctionAsync($"() => ({ChartContrast})('.apexcharts-datalabel', '[data-testid=funnel-chart]') >= 4.5", null, new() { Timeout = 10_000 });
     }
 }
 

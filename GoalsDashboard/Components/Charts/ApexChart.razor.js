@@ -1,9 +1,15 @@
 // Keeps one ApexCharts instance per element; created, updated and destroyed by ApexChart.razor.
 const charts = new WeakMap();
 
-function merge(options, series) {
-    const o = JSON.parse(options);
-    o.series = JSON.parse(series);
+// The options and series each chart was last given, to rebuild it in the other theme.
+const sources = new WeakMap();
+
+// "gd:foreground" in the options (a data label's or a marker's colour) is the theme's text colour: a colour fixed in
+// the options would read on one background only.
+function merge(options, series, dark = isDark()) {
+    const foreground = text => text.replaceAll('"gd:foreground"', JSON.stringify(palette(dark).foreColor));
+    const o = JSON.parse(foreground(options));
+    o.series = JSON.parse(foreground(series));
     return escaped(o);
 }
 
@@ -79,7 +85,8 @@ export function retheme(dark) {
             elements.delete(element);
             continue;
         }
-        chart.updateOptions(themed({}, dark), false, false);
+        const source = sources.get(element);
+        chart.updateOptions(source ? themed(merge(source.options, source.series, dark), dark) : themed({}, dark), false, false);
     }
 }
 
@@ -90,6 +97,7 @@ export function create(element, options, series) {
     }
     const chart = new ApexCharts(element, themed(merge(options, series)));
     charts.set(element, chart);
+    sources.set(element, { options, series });
     elements.add(element);
     chart.render();
 }
@@ -99,6 +107,8 @@ export function update(element, options, series) {
     if (!chart) {
         return;
     }
+    const source = sources.get(element);
+    sources.set(element, { options: options ?? source?.options ?? "{}", series });
     if (options) {
         chart.updateOptions(themed(merge(options, series)), true, true);
     } else {
