@@ -19,10 +19,23 @@ public class FunnelJourneyTests(BrowserFixture browser)
             await browser.SignInAsync(page);
             await page.GotoAsync($"{browser.BaseUrl}/funnels/new");
             await BrowserFixture.WaitForCircuitAsync(page);
-            await BrowserFixture.FillAndLeaveAsync(page, "funnel-name", "Browser journey");
-            await page.Locator("[data-testid=add-step]").ClickAsync();
-            await page.Locator("[data-testid=add-step]").ClickAsync();
             var steps = page.Locator("[data-testid=funnel-step]");
+            // An empty step reads "Choose a goal", never an id.
+            await Assertions.Expect(steps.Nth(0)).Not.ToContainTextAsync("00000000");
+
+            // Saved empty: every field says what is wrong; each error goes as soon as its field is right, the others stay.
+            await page.Locator("[data-testid=save-funnel]").ClickAsync();
+            await Assertions.Expect(page.GetByText("Enter a name, for example Signup to purchase.")).ToBeVisibleAsync();
+            await Assertions.Expect(steps.Nth(0)).ToContainTextAsync("Choose the goal of this step.");
+            await Assertions.Expect(steps.Nth(1)).ToContainTextAsync("Choose the goal of this step.");
+            await BrowserFixture.FillAndLeaveAsync(page, "funnel-name", "Browser journey");
+            await Assertions.Expect(page.GetByText("Enter a name, for example Signup to purchase.")).ToHaveCountAsync(0);
+            await BrowserFixture.PickAsync(page, steps.Nth(0).Locator("[data-testid=step-goal]"), "Trial Started");
+            await Assertions.Expect(steps.Nth(0)).Not.ToContainTextAsync("Choose the goal of this step.");
+            await Assertions.Expect(steps.Nth(1)).ToContainTextAsync("Choose the goal of this step.");
+
+            await page.Locator("[data-testid=add-step]").ClickAsync();
+            await page.Locator("[data-testid=add-step]").ClickAsync();
             await Assertions.Expect(steps).ToHaveCountAsync(4);
             // Built out of order on purpose: trial, signup, activation, purchase…
             string[] picked = ["Trial Started", "Trial Signup Completed", "Workspace Activated", "First Purchase Made"];

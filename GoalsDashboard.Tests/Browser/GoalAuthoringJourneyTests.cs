@@ -42,14 +42,14 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
             await page.Keyboard.PressAsync("Space");
             await Assertions.Expect(page.Locator("[data-testid=type-pageview]")).ToHaveAttributeAsync("aria-checked", "true");
             await TabToAsync(page, "input[data-testid=goal-name], [data-testid=goal-name] input");
-            await page.Keyboard.TypeAsync(name);
+            await page.Keyboard.TypeAsync(name, new() { Delay = 40 }); // as fast as a quick typist
             await TabToAsync(page, "[data-testid=wizard-next]");
             await page.Keyboard.PressAsync("Enter");
 
             // Step 2: the path.
             await page.Locator("[data-testid=condition-builder]").WaitForAsync();
             await TabToAsync(page, "input[data-testid=page-path], [data-testid=page-path] input");
-            await page.Keyboard.TypeAsync("/pricing-keyboard");
+            await page.Keyboard.TypeAsync("/pricing-keyboard", new() { Delay = 40 });
             await page.Keyboard.PressAsync("Escape");
             await Assertions.Expect(page.Locator("[data-testid=goal-sentence]")).ToContainTextAsync("/pricing-keyboard");
 

@@ -112,6 +112,14 @@ public class PageModelTests(EmptyAppFixture app) : IClassFixture<EmptyAppFixture
         model.FunnelWindow.Amount = 30;
         model.Revalidate();
         Assert.False(model.Has("window.amount"));
+
+        // A step's goal: its error goes once one is chosen; the other step's stays.
+        Assert.True(model.Has("steps[0].goal_id"));
+        Assert.True(model.Has("steps[1].goal_id"));
+        model.Steps[0].GoalId = Guid.NewGuid();
+        model.Revalidate();
+        Assert.False(model.Has("steps[0].goal_id"));
+        Assert.True(model.Has("steps[1].goal_id"));
     }
 
     [Fact]

@@ -96,7 +96,9 @@ public sealed class FunnelEditModel
         Errors = Errors.Where(e => now.ContainsKey(e.Key) || !DomainChecks(e.Key)).ToDictionary(e => e.Key, e => e.Value);
     }
 
-    private static bool DomainChecks(string field) => field is "name" or "steps" or "window.amount" || field.EndsWith(".window.amount", StringComparison.Ordinal);
+    // A step's goal is checked here for being chosen and not repeated; that it still exists is the save's to say again.
+    private static bool DomainChecks(string field) => field is "name" or "steps" or "window.amount"
+        || field.EndsWith(".window.amount", StringComparison.Ordinal) || field.EndsWith(".goal_id", StringComparison.Ordinal);
 
     /// <summary>Creates or saves the funnel; null with the errors shown when a rule is broken.</summary>
     public async Task<Funnel?> SaveAsync(FunnelService funnels, int? id, string user)
