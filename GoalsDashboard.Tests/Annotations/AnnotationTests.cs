@@ -55,4 +55,42 @@ public class AnnotationTests(EmptyAppFixture fixture) : IClassFixture<EmptyAppFi
         Assert.Equal(40, System.Text.Json.JsonSerializer.SerializeToElement(ChartNotes.Marks([Note(4, longText)], weeks, TrendInterval.Week).Single())
             .GetProperty("label").GetProperty("text").GetString()!.Length);
     }
+
+    [Fact]
+    public async Task Api_AddsListsAndRemovesNotes_AndRefusesBadOnes()
+    {
+        using var client = fixture.Factory.ApiClient();
+        var text = HttpJson.Unique("Deploy 4.2");
+        using var created = await client.PostJsonAsync("/api/v1/annotations", $$"""{"date":"2026-11-20","text":"  {{text}}  "}""");
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var body = await created.JsonAsync();
+        var id = (int)body["id"]!;
+        Assert.EndsWith($"/api/v1/annotations/{id}", created.Headers.Location!.ToString());
+        Assert.Equal(("2026-11-20", text), ((string)body["date"]!, (string)body["text"]!));
+        Assert.False(string.IsNullOrEmpty((string?)body["created_by"]));
+
+        // The default period is the last 90 days up to today (the tests' clock: 1 Dec 2026).
+        var listed = (await (await client.GetAsync("/api/v1/annotations")).JsonAsync()).AsArray();
+        Assert.Contains(listed, a => (int)a!["id"]! == id);
+        Assert.DoesNotContain((await (await client.GetAsync("/api/v1/annotations?from=2026-11-21&to=2026-11-30")).JsonAsync()).AsArray(), a => (int)a!["id"]! == id);
+
+        async Task ExpectAsync(HttpResponseMessage response, params string[] fields)
+        {
+            Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Equal(fields.Order(StringComparer.Ordinal), (await response.ErrorFieldsAsync()).Order(StringComparer.Ordinal));
+        }
+        await ExpectAsync(await client.PostJsonAsync("/api/v1/annotations", """{"date":"20 Nov","text":""}"""), "date", "text");
+        await ExpectAsync(await client.PostJsonAsync("/api/v1/annotations", """{"text":"x"}"""), "date");
+        await ExpectAsync(await client.PostJsonAsync("/api/v1/annotations", $$"""{"date":"2026-11-20","text":"{{new string('n', Annotation.MaxTextLength + 1)}}"}"""), "text");
+        await ExpectAsync(await client.GetAsync("/api/v1/annotations?from=2026-12-01&to=2026-11-01"), "from");
+        await ExpectAsync(await client.GetAsync("/api/v1/annotations?to=tomorrow"), "to");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await client.PostJsonAsync("/api/v1/annotations", "[]")).StatusCode);
+
+        using var reader = fixture.Factory.ApiClient(await fixture.Factory.CreateTokenAsync(false, ApiScopes.GoalsRead));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await reader.PostJsonAsync("/api/v1/annotations", """{"date":"2026-11-20","text":"x"}""")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await reader.DeleteAsync($"/api/v1/annotations/{id}")).StatusCode);
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/annotations/{id}")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/v1/annotations/{id}")).StatusCode);
+    }
 }

@@ -112,6 +112,12 @@ public sealed record SegmentResponse(int Id, string Name, IReadOnlyList<SegmentC
         item.Segment.CreatedAt, item.Segment.CreatedBy, item.Segment.UpdatedAt, item.Segment.UpdatedBy);
 }
 
+public sealed record AnnotationResponse(int Id, DateOnly Date, string Text, DateTimeOffset CreatedAt,
+    [property: Description("The user, or token:NAME for an API token.")] string CreatedBy)
+{
+    public static AnnotationResponse From(Annotation a) => new(a.Id, a.Date, a.Text, a.CreatedAt, a.CreatedBy);
+}
+
 public sealed record SegmentConditionContract(
     [property: OneOf("property", "first_channel", "first_site")] string Kind,
     string? Key,

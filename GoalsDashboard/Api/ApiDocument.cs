@@ -25,6 +25,7 @@ public static class ApiDocument
         ["Funnels"] = "Ordered goals and how many profiles get through each step.",
         ["Campaigns"] = "Campaigns, their audiences and the goals they are measured by.",
         ["Segments"] = "Saved groups of profiles to filter and split figures by.",
+        ["Annotations"] = "Notes on days (\"Campaign launched\"), drawn on every trend chart.",
     };
 
     /// <summary>The document of the Plausible-compatible Plugins API, served at /api/plugins/openapi.json.</summary>

@@ -54,6 +54,10 @@ public static class ApiExamples
         { "entries": [ { "profile_id": "p-42", "entered_at": "2026-03-01T08:00:00Z" }, { "profile_id": "p-43" } ] }
         """;
 
+    public const string Annotation = """
+        { "date": "2026-11-20", "text": "Black Friday campaign launched" }
+        """;
+
     public const string Segment = """
         { "name": "Pro plan, not from search ads",
           "conditions": [ { "kind": "property", "key": "plan", "operator": "equals", "value": "pro" },

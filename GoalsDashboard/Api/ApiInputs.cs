@@ -241,6 +241,15 @@ public sealed class AudienceEntryInput
     public DateTimeOffset? EnteredAt { get; init; }
 }
 
+public sealed class AnnotationInput
+{
+    [Required, Description("The day, in the workspace's time zone; within 20 years of today.")]
+    public required DateOnly Date { get; init; }
+
+    [Required, StringLength(GoalsDashboard.Domain.Annotation.MaxTextLength, MinimumLength = 1), Description("Trimmed.")]
+    public required string Text { get; init; }
+}
+
 public sealed class SegmentInput
 {
     [Required, StringLength(SegmentRules.MaxNameLength, MinimumLength = 1)]

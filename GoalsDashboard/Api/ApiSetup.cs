@@ -83,6 +83,7 @@ public static class ApiSetup
         api.MapCampaignEndpoints();
         api.MapSegmentEndpoints();
         api.MapFunnelEndpoints();
+        api.MapAnnotationEndpoints();
         return endpoints;
     }
 }

@@ -22,15 +22,7 @@ public sealed class AnnotationService(IDbContextFactory<AppDbContext> dbFactory,
     public async Task<Annotation> AddAsync(DateOnly date, string? text, string user, CancellationToken ct = default)
     {
         var errors = new ValidationErrors();
-        var trimmed = text?.Trim() ?? "";
-        if (trimmed.Length == 0)
-        {
-            errors.Add("text", "Write the note, for example Campaign launched.");
-        }
-        else if (trimmed.Length > Annotation.MaxTextLength)
-        {
-            errors.Add("text", $"The note is {trimmed.Length} characters; the limit is {Annotation.MaxTextLength}.");
-        }
+        var trimmed = CheckText(text, errors);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (date < today.AddYears(-MaxYearsAway) || date > today.AddYears(MaxYearsAway))
         {
@@ -42,6 +34,21 @@ public sealed class AnnotationService(IDbContextFactory<AppDbContext> dbFactory,
         db.Annotations.Add(annotation);
         await db.SaveChangesAsync(ct);
         return annotation;
+    }
+
+    /// <summary>The note's text trimmed, with its problem added to <paramref name="errors"/> (empty, or over 200 characters).</summary>
+    public static string CheckText(string? text, ValidationErrors errors)
+    {
+        var trimmed = text?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            errors.Add("text", "Write the note, for example Campaign launched.");
+        }
+        else if (trimmed.Length > Annotation.MaxTextLength)
+        {
+            errors.Add("text", $"The note is {trimmed.Length} characters; the limit is {Annotation.MaxTextLength}.");
+        }
+        return trimmed;
     }
 
     /// <summary>Removes a note; false when there is no such note (any more).</summary>

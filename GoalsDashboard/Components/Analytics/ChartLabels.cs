@@ -19,5 +19,11 @@ public static class ChartLabels
     /// <summary>Rates are plotted rounded: ApexCharts cannot be handed a formatter through JSON.</summary>
     public static double Rate(double rate) => Math.Round(rate, 2);
 
+    /// <summary>
+    /// For trend charts at phone width (ApexCharts' responsive option): a label every few buckets, as twelve rotated
+    /// labels overlap in 390 px.
+    /// </summary>
+    public static readonly object[] PhoneTrend = [new { breakpoint = 600, options = new { xaxis = new { tickAmount = 5 } } }];
+
     public static readonly string[] Palette = ["#4f46e5", "#0891b2", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6"];
 }
