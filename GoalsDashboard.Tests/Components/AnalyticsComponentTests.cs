@@ -11,8 +11,11 @@ namespace GoalsDashboard.Tests.Components;
 public class AnalyticsComponentTests : MudComponentTest, IClassFixture<EmptyAppFixture>
 {
     // The trend chart lists and draws the workspace's notes (ChartNotes), read through the app's service.
-    public AnalyticsComponentTests(EmptyAppFixture app) =>
+    public AnalyticsComponentTests(EmptyAppFixture app)
+    {
         Context.Services.AddSingleton(app.Factory.Services.GetRequiredService<GoalsDashboard.Services.AnnotationService>());
+        Context.Services.AddSingleton(app.Factory.Services.GetRequiredService<GoalsDashboard.Services.AnalyticsService>());
+    }
 
     private static GoalStats Stats(int completions, int denominator, double? median = 3600, decimal revenue = 0, string? currency = null) =>
         new(Guid.NewGuid(), new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), completions, completions + 1, denominator, denominator,
