@@ -84,6 +84,24 @@ public class PageModelTests(EmptyAppFixture app) : IClassFixture<EmptyAppFixture
     }
 
     [Fact]
+    public async Task SegmentEditor_IsOneOf_CollectsValuesOnce_AndDescribesThem()
+    {
+        var model = new GoalsDashboard.Components.Segments.SegmentEditModel(Service<SegmentService>(), null) { Name = "Webinar or partner" };
+        var row = model.Conditions[0];
+        (row.Key, row.Operator) = ("lead_source", Operator.OneOf);
+        Assert.True(row.AddValue("webinar"));
+        Assert.True(row.AddValue("partner"));
+        Assert.False(row.AddValue("webinar"));
+        Assert.False(row.AddValue(""));
+        var changed = new TaskCompletionSource();
+        model.Recount(() => { changed.TrySetResult(); return Task.CompletedTask; });
+        Assert.Equal("lead_source is one of \"webinar\", \"partner\"", model.Sentence);
+        Assert.Equal(["webinar", "partner"], row.ToCondition().Values!);
+        Assert.Null(row.ToCondition().Value);
+        await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void GoalWizard_RefusesToMakeAStoredGoalARevenueGoal()
     {
         var model = GoalEditModel.New(GoalType.CustomEvent);
