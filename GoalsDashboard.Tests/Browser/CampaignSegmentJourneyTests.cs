@@ -41,6 +41,8 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await page.WaitForURLAsync("**/campaigns/*");
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Autumn partner webinar");
             await page.Locator("[data-testid=no-linked-goals]").WaitForAsync();
+            await page.Locator("[data-testid=history-panel] .mud-expand-panel-header").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-testid=history-entry]")).ToContainTextAsync("created this campaign");
 
             // A file with a bad line is refused, with the line named; the fixed file is previewed and imported.
             await page.Locator("[data-testid=open-import]").ClickAsync();

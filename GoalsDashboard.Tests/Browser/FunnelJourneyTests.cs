@@ -73,6 +73,14 @@ public class FunnelJourneyTests(BrowserFixture browser)
             await Assertions.Expect(page.Locator("[data-testid=split-table] tbody tr")).ToHaveCountAsync(await browser.Factory.QueryAsync(db => db.Segments.CountAsync()));
             await page.SetViewportSizeAsync(390, 844);
             await BrowserFixture.ShotAsync(page, "funnel-390.png");
+
+            // Its history, under the figures: created by the admin, with its four steps.
+            await page.Locator("[data-testid=history-panel] .mud-expand-panel-header").ClickAsync();
+            var entry = page.Locator("[data-testid=history-entry]");
+            await Assertions.Expect(entry).ToHaveCountAsync(1);
+            await Assertions.Expect(entry).ToContainTextAsync($"{GoalsAppFactory.AdminEmail} created this funnel");
+            await Assertions.Expect(entry).ToContainTextAsync("Trial Signup Completed");
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "The funnel page overflows sideways at 390 px.");
         }
         catch (Exception ex)
         {

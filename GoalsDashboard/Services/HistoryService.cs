@@ -15,7 +15,4 @@ public sealed class HistoryService(IDbContextFactory<AppDbContext> dbFactory)
         var items = await entries.OrderByDescending(h => h.At).ThenByDescending(h => h.Id).Skip((page - 1) * size).Take(size).ToListAsync(ct);
         return (items, total);
     }
-
-    public Task<(IReadOnlyList<HistoryEntry> Page, int Total)> GoalAsync(Guid goalId, int page, int size, CancellationToken ct = default) =>
-        PageAsync("goal", goalId.ToString("D"), page, size, ct);
 }

@@ -12,7 +12,7 @@ public sealed record HistoryItem(DateTimeOffset At, string Actor, string Action,
     {
         var changes = entry.ReadChanges();
         return new HistoryItem(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(entry.At), zone), entry.Actor, entry.Action,
-            Verbs.GetValueOrDefault(entry.Action, entry.Action.Replace('_', ' ')),
+            Verbs.TryGetValue(entry.Action, out var verb) ? string.Format(System.Globalization.CultureInfo.InvariantCulture, verb, entry.Subject) : entry.Action.Replace('_', ' '),
             // A creation's and a deletion's name is in the sentence already; the rest is what changed.
             changes.Where(c => !(c.Field == "name" && entry.Action is "created" or "deleted"))
                 .Select(c => new Field(c.Field, Labels.GetValueOrDefault(c.Field, Humanize(c.Field)), c.Before, c.After)).ToList());
@@ -20,11 +20,11 @@ public sealed record HistoryItem(DateTimeOffset At, string Actor, string Action,
 
     private static readonly Dictionary<string, string> Verbs = new()
     {
-        ["created"] = "created this goal",
-        ["edited"] = "edited this goal",
-        ["archived"] = "archived this goal",
-        ["restored"] = "restored this goal",
-        ["deleted"] = "deleted this goal",
+        ["created"] = "created this {0}",
+        ["edited"] = "edited this {0}",
+        ["archived"] = "archived this {0}",
+        ["restored"] = "restored this {0}",
+        ["deleted"] = "deleted this {0}",
         ["campaign_linked"] = "linked a campaign",
         ["campaign_unlinked"] = "unlinked a campaign",
     };
