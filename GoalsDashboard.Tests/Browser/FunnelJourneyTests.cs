@@ -74,7 +74,10 @@ public class FunnelJourneyTests(BrowserFixture browser)
             await page.SetViewportSizeAsync(390, 844);
             await BrowserFixture.ShotAsync(page, "funnel-390.png");
 
-            // Its history, under the figures: created by the admin, with its four steps.
+            // Its history, under the figures: created by the admin, with its four steps; on a phone as it loads there.
+            await page.ReloadAsync();
+            await BrowserFixture.WaitForCircuitAsync(page);
+            await page.Locator("[data-testid=funnel-chart] .apexcharts-canvas").WaitForAsync();
             await page.Locator("[data-testid=history-panel] .mud-expand-panel-header").ClickAsync();
             var entry = page.Locator("[data-testid=history-entry]");
             await Assertions.Expect(entry).ToHaveCountAsync(1);
