@@ -103,19 +103,34 @@ public static class QueryText
 
     private static DateOnly Date(string? text, string field, DateOnly fallback, Dictionary<string, string[]> errors)
     {
+        var date = ParseDate(text, field, out var problem);
+        if (problem is not null)
+        {
+            errors[field] = [problem];
+        }
+        return date ?? fallback;
+    }
+
+    /// <summary>
+    /// A date written YYYY-MM-DD between <see cref="MinDate"/> and <see cref="MaxDate"/>; null when blank, or null with
+    /// the <paramref name="problem"/> (naming <paramref name="field"/>) when it is not such a date.
+    /// </summary>
+    public static DateOnly? ParseDate(string? text, string field, out string? problem)
+    {
+        problem = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            return fallback;
+            return null;
         }
         if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            errors[field] = [$"{field} is a date written as YYYY-MM-DD, like 2026-03-01."];
-            return fallback;
+            problem = $"{field} is a date written as YYYY-MM-DD, like 2026-03-01.";
+            return null;
         }
         if (date < MinDate || date > MaxDate)
         {
-            errors[field] = [$"{field} must lie between {Format(MinDate)} and {Format(MaxDate)}."];
-            return fallback;
+            problem = $"{field} must lie between {Format(MinDate)} and {Format(MaxDate)}.";
+            return null;
         }
         return date;
     }

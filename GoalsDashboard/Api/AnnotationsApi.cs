@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
+using GoalsDashboard.Analytics;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Services;
 
@@ -52,8 +52,12 @@ public static class AnnotationsApi
         var errors = new ValidationErrors();
         var f = new JsonFields(errors);
         var date = Day(f.String(body, "date", required: true), "date", errors);
+        if (date is null && !errors.Has("date"))
+        {
+            errors.Add("date", "Give the day, written as YYYY-MM-DD.");
+        }
         var text = f.String(body, "text", required: true);
-        if (date is null && !errors.ToDictionary().ContainsKey("text"))
+        if (date is null && !errors.Has("text"))
         {
             AnnotationService.CheckText(text, errors); // every problem at once
         }
@@ -71,15 +75,11 @@ public static class AnnotationsApi
 
     private static DateOnly? Day(string? text, string field, ValidationErrors errors)
     {
-        if (text is null)
+        var day = QueryText.ParseDate(text, field, out var problem);
+        if (problem is not null)
         {
-            return null;
+            errors.Add(field, problem);
         }
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            return day;
-        }
-        errors.Add(field, $"\"{text}\" is not a day; write it as YYYY-MM-DD.");
-        return null;
+        return day;
     }
 }
