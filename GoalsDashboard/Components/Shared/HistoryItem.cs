@@ -1,8 +1,8 @@
 using GoalsDashboard.Data;
 
-namespace GoalsDashboard.Components.Goals;
+namespace GoalsDashboard.Components.Shared;
 
-/// <summary>One history entry as the History tab shows it (docs/history.md): who did what, when, and each change.</summary>
+/// <summary>One history entry as the History tab or panel shows it (docs/history.md): who did what, when, and each change.</summary>
 public sealed record HistoryItem(DateTimeOffset At, string Actor, string Action, string Verb, IReadOnlyList<HistoryItem.Field> Changes)
 {
     /// <summary>A changed field: its label, and its text before and after (null when there was none).</summary>
