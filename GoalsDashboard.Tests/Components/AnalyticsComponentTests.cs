@@ -109,6 +109,22 @@ public class AnalyticsComponentTests : MudComponentTest, IClassFixture<EmptyAppF
         Assert.Equal(2, System.Text.Json.JsonSerializer.SerializeToElement(alone.FindComponent<GoalsDashboard.Components.Charts.ApexChart>().Instance.Series).GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("Viewer", false)]
+    [InlineData("Editor", true)]
+    public async Task ChartNotes_ListThePeriodsNotes_AndOnlyEditorsCanRemoveOrAddOne(string role, bool canEdit)
+    {
+        var day = new DateOnly(2024, 2, 10);
+        var text = HttpJson.Unique("Note for " + role);
+        Context.AddAuthorization().SetAuthorized("someone@test.local").SetRoles(role);
+        await Context.Services.GetRequiredService<GoalsDashboard.Services.AnnotationService>().AddAsync(day, text, "editor@test.local");
+        var notes = Context.Render<ChartNotes>(p => p.Add(c => c.From, day.AddDays(-3)).Add(c => c.To, day));
+        notes.WaitForAssertion(() => Assert.Contains(notes.FindAll("[data-testid=chart-note]"), c => c.TextContent.Contains(text, StringComparison.Ordinal)));
+        var chip = notes.FindAll("[data-testid=chart-note]").Single(c => c.TextContent.Contains(text, StringComparison.Ordinal));
+        Assert.Equal(canEdit, chip.QuerySelector(".mud-chip-close-button") is not null);
+        Assert.Equal(canEdit, notes.FindAll("[data-testid=add-note]").Count == 1);
+    }
+
     [Fact]
     public void CompareTable_WritesMoneyWithItsCurrency_AndAValueAsAValue()
     {

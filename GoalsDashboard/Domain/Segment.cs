@@ -70,6 +70,7 @@ public static class SegmentRules
             if (c.Operator == Operator.OneOf)
             {
                 var values = NormalizeValues(c.Values, field, errors);
+                // The key is checked as any test checks it (a valueless operator, so only the key is looked at).
                 var keyed = GoalRules.NormalizeTest(key, Operator.Exists, null, field, errors);
                 conditions.Add(c with { Key = c.Field == SegmentField.Property ? keyed.Key : null, Value = null, Values = values });
                 continue;
