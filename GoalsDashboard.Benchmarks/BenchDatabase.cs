@@ -56,14 +56,29 @@ internal sealed class SqliteBench(string path, string folder) : BenchDatabase
 internal sealed class PostgresBench : BenchDatabase
 {
     private readonly string _server;
-    private readonly string _name = "goals_bench_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _name;
+    private readonly bool _keep;
 
-    private PostgresBench(string server) => _server = server;
+    private PostgresBench(string server, string? keep) => (_server, _name, _keep) = (server, keep ?? "goals_bench_" + Guid.NewGuid().ToString("N")[..8], keep is not null);
 
-    public static async Task<PostgresBench> CreateAsync(string server)
+    /// <summary>True when a kept database (--database) was loaded by an earlier run.</summary>
+    public bool Loaded { get; private set; }
+
+    /// <param name="keep">A database to keep after the run (and to reuse, loaded, in the next), or null for a throwaway one.</param>
+    public static async Task<PostgresBench> CreateAsync(string server, string? keep = null)
     {
-        var bench = new PostgresBench(server);
-        await bench.ExecuteAsync($"CREATE DATABASE {bench._name}");
+        var bench = new PostgresBench(server, keep);
+        await using (var connection = new NpgsqlConnection(bench.Database("postgres")))
+        {
+            await connection.OpenAsync();
+            await using var exists = new NpgsqlCommand($"SELECT count(*) FROM pg_database WHERE datname = '{bench._name}'", connection);
+            bench.Loaded = (long)(await exists.ExecuteScalarAsync())! > 0;
+        }
+        if (!bench.Loaded)
+        {
+            await bench.ExecuteAsync($"CREATE DATABASE {bench._name}");
+        }
+        await bench.ExecuteAsync($"DROP DATABASE IF EXISTS {bench._name}_raw WITH (FORCE)");
         await bench.ExecuteAsync($"CREATE DATABASE {bench._name}_raw");
         return bench;
     }
@@ -98,7 +113,10 @@ internal sealed class PostgresBench : BenchDatabase
     public override async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
+        if (!_keep)
+        {
+            await ExecuteAsync($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)");
+        }
         await ExecuteAsync($"DROP DATABASE IF EXISTS {_name}_raw WITH (FORCE)");
     }
 }

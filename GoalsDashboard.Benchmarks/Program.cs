@@ -7,7 +7,8 @@ using GoalsDashboard.Benchmarks;
 // With --instances N (PostgreSQL), N app instances run on the one database: senders are spread over them, latency is
 // also read on another instance than the one that took the event, and their stats are compared.
 // With --provider postgres the app runs on PostgreSQL: two databases (the app's, the raw baseline's) are made on the
-// server that --postgres (or GOALS_BENCH_POSTGRES) names, and dropped at the end; --database and --direct are SQLite's.
+// server that --postgres (or GOALS_BENCH_POSTGRES) names, and dropped at the end; there --database names the app's
+// database, which is kept (and reused as a loaded one, as below); --direct is SQLite's.
 // With --database, the loaded database is kept in that file; when the file already exists, loading is
 // skipped and only the backfill (of the backfill goal, deleted and saved again), the analytics and the
 // funnels are measured on it (to iterate on them).
@@ -19,11 +20,11 @@ Console.WriteLine($"GoalsDashboard benchmark ({options.Provider}, {options.Insta
 var folder = Path.Combine(Path.GetTempPath(), "goalsdashboard-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(folder);
 var databasePath = options.Database is null ? Path.Combine(folder, "app.db") : Path.GetFullPath(options.Database);
-var analyticsOnly = options.Database is not null && File.Exists(databasePath);
 var results = new List<(string Measure, string Value, string Target)>();
 await using BenchDatabase database = options.Provider == "postgres"
-    ? await PostgresBench.CreateAsync(options.Postgres ?? throw new ArgumentException("--provider postgres needs --postgres \"Host=…;Username=…\" (or GOALS_BENCH_POSTGRES)."))
+    ? await PostgresBench.CreateAsync(options.Postgres ?? throw new ArgumentException("--provider postgres needs --postgres \"Host=…;Username=…\" (or GOALS_BENCH_POSTGRES)."), options.Database)
     : new SqliteBench(databasePath, folder);
+var analyticsOnly = database is PostgresBench { Loaded: true } || options.Provider == "sqlite" && options.Database is not null && File.Exists(databasePath);
 try
 {
     if (analyticsOnly)
@@ -168,9 +169,13 @@ internal sealed record BenchmarkOptions(int Profiles, int Events, int Senders, s
         {
             throw new ArgumentException($"--provider is sqlite or postgres, not {provider}.");
         }
-        if (provider == "postgres" && (args.Contains("--direct") || Text("--database") is not null))
+        if (provider == "postgres" && args.Contains("--direct"))
         {
-            throw new ArgumentException("--database and --direct work on SQLite only.");
+            throw new ArgumentException("--direct works on SQLite only.");
+        }
+        if (provider == "postgres" && Text("--database") is { } name && !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z_][a-z0-9_]*$"))
+        {
+            throw new ArgumentException("--database on PostgreSQL is a database name (lower-case letters, digits, _).");
         }
         var instances = Get("--instances", 1);
         if (instances < 1 || instances > 1 && provider != "postgres")

@@ -1,15 +1,18 @@
+using System.Collections.Concurrent;
 using GoalsDashboard.Data.Sql;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Evaluation;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace GoalsDashboard.Data.Postgres;
 
 /// <summary>
-/// The read of all history for a backfill. PostgreSQL decides which events to send: the ones the goals name
-/// (<see cref="EventNeeds"/>), and, from one window over each profile's events in time order, its first event
-/// and the first event at every instant it has more than one event at or a property change at. One share of
-/// profiles per core, each on its own connection, arriving in (profile, time) order.
+/// The read of all history for a backfill, in two passes in storage order (<see cref="BackfillRead"/>): every event's
+/// profile, time and id, copied out in binary, from which each profile's first event and the first event at its
+/// shared or property-change instants are found in memory; then the events the goals name (<see cref="EventNeeds"/>)
+/// and those marked. Sorting every event by profile and time in the database (a window over all of them) took
+/// more than the whole backfill's target. Both passes run one share of event ids per core, each on its own connection.
 /// </summary>
 internal sealed partial class PostgresEventStore
 {
@@ -17,40 +20,125 @@ internal sealed partial class PostgresEventStore
         Action<double>? progress = null, CancellationToken ct = default)
     {
         long maxEventId, maxProfileId;
+        Dictionary<long, List<PropertyFact>> changes;
+        Dictionary<long, Dictionary<Guid, List<RecordedConversion>>> recorded;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var connection = await OpenAsync(db, ct);
             // One statement, one snapshot; whatever arrives later is marked for live evaluation, which runs after the backfill.
-            await using var command = new NpgsqlCommand("SELECT COALESCE((SELECT max(\"Id\") FROM events), 0), COALESCE((SELECT max(\"Id\") FROM profiles), 0)", connection);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            (maxEventId, maxProfileId) = (reader.GetInt64(0), reader.GetInt64(1));
+            await using (var command = new NpgsqlCommand("SELECT COALESCE((SELECT max(\"Id\") FROM events), 0), COALESCE((SELECT max(\"Id\") FROM profiles), 0)", connection))
+            {
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                await reader.ReadAsync(ct);
+                (maxEventId, maxProfileId) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+            changes = await SqlHistories.ReadChangesAsync(connection, $"\"ProfileId\" <= {maxProfileId}", ct);
+            recorded = await SqlHistories.ReadRecordedAsync(connection, goalIds.Count == 0 ? "false"
+                : $"\"ProfileId\" <= {maxProfileId} AND \"GoalId\" IN ({string.Join(", ", goalIds.Select(g => $"'{g}'"))})", ct);
         }
 
+        var keys = await Task.WhenAll(ProfileRange.Split(maxEventId, parts).Select(range => ReadKeysAsync(range, maxEventId, maxProfileId, ct)));
+        var marked = MarkFirstEvents(keys, maxEventId, maxProfileId, BackfillRead.ChangeInstants(changes));
+        progress?.Invoke(0.2);
+
         var done = 0;
-        var goals = goalIds.ToArray();
-        var shares = await Task.WhenAll(ProfileRange.Split(maxProfileId, parts).Select(async range =>
+        var unreadable = new ConcurrentDictionary<long, string>();
+        var shares = await Task.WhenAll(ProfileRange.Split(maxEventId, parts).Select(async range =>
         {
-            var share = await ReadShareAsync(range, maxEventId, maxProfileId, goals, needs, ct);
-            progress?.Invoke(0.8 * Interlocked.Increment(ref done) / parts);
-            return (IEnumerable<StoredHistory>)share;
+            var share = await ReadKeptEventsAsync(range, maxEventId, maxProfileId, needs, marked, unreadable, ct);
+            progress?.Invoke(0.2 + 0.6 * Interlocked.Increment(ref done) / parts);
+            return share;
         }));
-        return shares;
+        return BackfillRead.Group(shares, maxProfileId, parts, changes, recorded, unreadable);
     }
 
-    private async Task<List<StoredHistory>> ReadShareAsync(ProfileRange range, long maxEventId, long maxProfileId, Guid[] goalIds, EventNeeds needs,
-        CancellationToken ct)
+    private readonly record struct EventOrder(long ProfileId, long Timestamp, long Id);
+
+    /// <summary>Profile, time and id of every event of an id range.</summary>
+    private async Task<List<EventOrder>> ReadKeysAsync(ProfileRange range, long maxEventId, long maxProfileId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await OpenAsync(db, ct);
-        var to = Math.Min(range.To, maxProfileId + 1);
-        var inRange = $"\"ProfileId\" >= {range.From} AND \"ProfileId\" < {to}";
-        var changes = await SqlHistories.ReadChangesAsync(connection, inRange, ct);
-        var recorded = await SqlHistories.ReadRecordedAsync(connection,
-            goalIds.Length == 0 ? "false" : $"{inRange} AND \"GoalId\" IN ({string.Join(", ", goalIds.Select(g => $"'{g}'"))})", ct);
+        var keys = new List<EventOrder>((int)Math.Clamp(Math.Min(range.To - 1, maxEventId) - Math.Max(range.From, 0), 0, int.MaxValue));
+        // Read synchronously on a pool thread: awaiting each of three million values costs more than the read.
+        return await Task.Run(() =>
+        {
+            using var command = new NpgsqlCommand($"SELECT \"ProfileId\", \"Timestamp\", \"Id\" FROM events WHERE {IdsIn(range, maxEventId, maxProfileId)}", connection);
+            using var reader = command.ExecuteReader();
+            for (var rows = 0; reader.Read(); rows++)
+            {
+                if ((rows & 0xFFFF) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+                keys.Add(new EventOrder(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+            return keys;
+        }, ct);
+    }
 
+    private static string IdsIn(ProfileRange range, long maxEventId, long maxProfileId) =>
+        $"\"Id\" >= {range.From} AND \"Id\" < {range.To} AND \"Id\" <= {maxEventId} AND \"ProfileId\" <= {maxProfileId}";
+
+    /// <summary>Puts the keys in (profile, time, id) order in memory (profile ids are dense: a counting sort) and marks.</summary>
+    private static ulong[] MarkFirstEvents(IReadOnlyList<List<EventOrder>> shares, long maxEventId, long maxProfileId, HashSet<(long, long)> instants)
+    {
+        var starts = new int[maxProfileId + 2];
+        foreach (var share in shares)
+        {
+            foreach (var key in share)
+            {
+                starts[key.ProfileId + 1]++;
+            }
+        }
+        for (var i = 1; i < starts.Length; i++)
+        {
+            starts[i] += starts[i - 1];
+        }
+        var ordered = new (long Timestamp, long Id)[starts[^1]];
+        var next = (int[])starts.Clone();
+        foreach (var share in shares)
+        {
+            foreach (var key in share)
+            {
+                ordered[next[key.ProfileId]++] = (key.Timestamp, key.Id);
+            }
+        }
+        var marked = BackfillRead.NewMarks(maxEventId);
+        var marker = new BackfillRead.Marker(instants, marked);
+        for (var profileId = 0L; profileId <= maxProfileId; profileId++)
+        {
+            var own = ordered.AsSpan(starts[profileId], starts[profileId + 1] - starts[profileId]);
+            own.Sort();
+            foreach (var (timestamp, id) in own)
+            {
+                marker.Visit(profileId, timestamp, id);
+            }
+        }
+        marker.Finish();
+        return marked;
+    }
+
+    /// <summary>
+    /// The events of an id range that the needs name (PostgreSQL filters on the names and the page views' path
+    /// prefixes; the whole patterns are decided here) and the marked ones.
+    /// </summary>
+    private async Task<List<(long ProfileId, EventFact Event)>> ReadKeptEventsAsync(ProfileRange range, long maxEventId, long maxProfileId, EventNeeds needs,
+        ulong[] marked, ConcurrentDictionary<long, string> unreadable, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = await OpenAsync(db, ct);
         await using var command = new NpgsqlCommand { Connection = connection };
-        var used = new List<string>();
+        var markedIds = new List<long>();
+        for (var id = Math.Max(range.From, 0); id < Math.Min(range.To, maxEventId + 1); id++)
+        {
+            if (BackfillRead.IsMarked(marked, id))
+            {
+                markedIds.Add(id);
+            }
+        }
+        var used = new List<string> { "\"Id\" = ANY(@marked)" };
+        command.Parameters.AddWithValue("marked", markedIds.ToArray());
         if (needs.Names.Count > 0)
         {
             used.Add("\"Name\" = ANY(@names)");
@@ -66,37 +154,46 @@ internal sealed partial class PostgresEventStore
                 command.Parameters.AddWithValue($"prefix{i}", prefixes[i]);
             }
         }
-        // Page views are narrowed by prefix here and decided by their whole pattern below.
         command.CommandText = $"""
             SELECT "ProfileId", "Id", "Name", "Timestamp", "Site", "Path", "Channel", "RevenueAmount"::float8, "RevenueCurrency",
-                   {(needs.WithProperties ? "\"PropertiesJson\"" : "NULL::text")}, marked
-            FROM (SELECT *, before IS NULL OR (before <> "Timestamp" AND (COALESCE(after = "Timestamp", false) OR EXISTS (
-                            SELECT 1 FROM property_changes c WHERE c."ProfileId" = y."ProfileId" AND c."Timestamp" = y."Timestamp"))) AS marked
-                  FROM (SELECT e.*, {(used.Count == 0 ? "false" : string.Join(" OR ", used))} AS used,
-                               lag("Timestamp") OVER w AS before, lead("Timestamp") OVER w AS after
-                        FROM events e WHERE {inRange} AND "Id" <= {maxEventId}
-                        WINDOW w AS (PARTITION BY "ProfileId" ORDER BY "Timestamp", "Id")) y) x
-            WHERE used OR marked
-            ORDER BY "ProfileId", "Timestamp", "Id"
+                   {(needs.WithProperties ? "\"PropertiesJson\"" : "NULL::text")}
+            FROM events WHERE {IdsIn(range, maxEventId, maxProfileId)} AND ({string.Join(" OR ", used)})
             """;
 
-        var histories = new List<StoredHistory>();
-        var pageViews = new Dictionary<string, bool>(StringComparer.Ordinal);
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        var kept = new List<(long, EventFact)>();
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? Text(NpgsqlDataReader reader, int column)
         {
-            var current = -1L;
-            var events = new List<EventFact>();
-            string? unreadable = null;
-            while (await reader.ReadAsync(ct))
+            if (reader.IsDBNull(column))
             {
-                var profileId = reader.GetInt64(0);
-                if (profileId != current)
+                return null;
+            }
+            // Names, sites, channels and paths repeat endlessly: each distinct text is held once (bounded).
+            var text = reader.GetString(column);
+            if (strings.TryGetValue(text, out var known))
+            {
+                return known;
+            }
+            if (strings.Count < 50_000)
+            {
+                strings[text] = text;
+            }
+            return text;
+        }
+        var pageViews = new Dictionary<string, bool>(StringComparer.Ordinal);
+        // Read synchronously on a pool thread, as the keys are.
+        return await Task.Run(() =>
+        {
+            using var reader = command.ExecuteReader();
+            for (var rows = 0; reader.Read(); rows++)
+            {
+                if ((rows & 0xFFFF) == 0)
                 {
-                    Flush();
-                    current = profileId;
+                    ct.ThrowIfCancellationRequested();
                 }
-                var (name, path) = (reader.GetString(2), reader.StringOrNull(5));
-                if (name == TrackedEvent.PageViewName && !reader.GetBoolean(10) && !needs.Names.Contains(name))
+                var (profileId, id) = (reader.GetInt64(0), reader.GetInt64(1));
+                var (name, path) = (Text(reader, 2)!, Text(reader, 5));
+                if (name == TrackedEvent.PageViewName && !BackfillRead.IsMarked(marked, id) && !needs.Names.Contains(name))
                 {
                     // Sent for its path's prefix alone: kept only if the whole pattern matches.
                     var key = path ?? "";
@@ -109,31 +206,17 @@ internal sealed partial class PostgresEventStore
                         continue;
                     }
                 }
-                events.Add(new EventFact(reader.GetInt64(1), name, FromMillis(reader.GetInt64(3)), reader.StringOrNull(4), path, reader.StringOrNull(6),
-                    reader.IsDBNull(9) ? null : EventProperties.TryParse(reader.GetString(9), ref unreadable),
-                    reader.IsDBNull(7) ? null : Money.FromStored(reader.GetDouble(7)), reader.StringOrNull(8)));
-            }
-            Flush();
-
-            void Flush()
-            {
-                if (events.Count > 0)
+                string? error = null;
+                kept.Add((profileId, new EventFact(id, name, FromMillis(reader.GetInt64(3)), Text(reader, 4), path, Text(reader, 6),
+                    reader.IsDBNull(9) ? null : EventProperties.TryParse(reader.GetString(9), ref error),
+                    reader.IsDBNull(7) ? null : Money.FromStored(reader.GetDouble(7)), Text(reader, 8))));
+                if (error is not null)
                 {
-                    histories.Add(SqlHistories.Assemble(current, events, changes, recorded, unreadable));
-                    (events, unreadable) = ([], null);
+                    unreadable.TryAdd(profileId, error);
                 }
             }
-        }
-
-        // Profiles known only through property changes or recorded conversions, in id order with the rest.
-        var seen = histories.Select(h => h.History.ProfileId).ToHashSet();
-        var others = changes.Keys.Concat(recorded.Keys).Where(id => !seen.Contains(id)).Distinct().ToList();
-        if (others.Count > 0)
-        {
-            histories.AddRange(others.Select(id => SqlHistories.Assemble(id, [], changes, recorded)));
-            histories.Sort((a, b) => a.History.ProfileId.CompareTo(b.History.ProfileId));
-        }
-        return histories;
+            return kept;
+        }, ct);
     }
 
     private static DateTimeOffset FromMillis(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

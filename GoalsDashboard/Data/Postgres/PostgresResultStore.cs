@@ -135,49 +135,55 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
         return held;
     }
 
-    /// <summary>Writes results with binary COPY: a backfill's tens of thousands of rows in one stream per table.</summary>
-    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<(Guid Goal, long ProfileId, StoredResult Result)> rows, CancellationToken ct)
-    {
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY completions (\"GoalId\", \"ProfileId\", \"CompletedAt\", \"TriggerEventId\", \"Channel\", \"Site\", \"Value\") FROM STDIN (FORMAT BINARY)", ct))
+    /// <summary>
+    /// Writes results with binary COPY: a backfill's tens of thousands of rows in one stream per table, written
+    /// synchronously on a pool thread (awaiting each of hundreds of thousands of values cost more than the copy).
+    /// </summary>
+    private static Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<(Guid Goal, long ProfileId, StoredResult Result)> rows, CancellationToken ct) =>
+        Task.Run(() =>
         {
-            foreach (var (goal, profile, result) in rows)
+            using (var copy = connection.BeginBinaryImport(
+                "COPY completions (\"GoalId\", \"ProfileId\", \"CompletedAt\", \"TriggerEventId\", \"Channel\", \"Site\", \"Value\") FROM STDIN (FORMAT BINARY)"))
             {
-                if (result.Completion is { } c)
+                foreach (var (goal, profile, result) in rows)
                 {
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(goal, NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync(profile, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(c.At, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(c.Trigger, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(c.Site, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(c.Value is { } v ? (decimal?)Money.FromStored(v) : null, NpgsqlDbType.Numeric, ct);
+                    if (result.Completion is { } c)
+                    {
+                        copy.StartRow();
+                        copy.Write(goal, NpgsqlDbType.Uuid);
+                        copy.Write(profile, NpgsqlDbType.Bigint);
+                        copy.Write(c.At, NpgsqlDbType.Bigint);
+                        copy.Write(c.Trigger, NpgsqlDbType.Bigint);
+                        copy.Write(c.Channel, NpgsqlDbType.Text);
+                        copy.Write(c.Site, NpgsqlDbType.Text);
+                        copy.Write(c.Value is { } v ? (decimal?)Money.FromStored(v) : null, NpgsqlDbType.Numeric);
+                    }
                 }
+                ct.ThrowIfCancellationRequested();
+                copy.Complete();
             }
-            await copy.CompleteAsync(ct);
-        }
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY conversions (\"GoalId\", \"ProfileId\", \"Timestamp\", \"Source\", \"EventId\", \"Channel\", \"Site\", \"Value\") FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var (goal, profile, result) in rows)
+            using (var copy = connection.BeginBinaryImport(
+                "COPY conversions (\"GoalId\", \"ProfileId\", \"Timestamp\", \"Source\", \"EventId\", \"Channel\", \"Site\", \"Value\") FROM STDIN (FORMAT BINARY)"))
             {
-                foreach (var c in result.Conversions)
+                foreach (var (goal, profile, result) in rows)
                 {
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(goal, NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync(profile, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(c.At, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync((short)c.Source, NpgsqlDbType.Smallint, ct);
-                    await copy.WriteAsync(c.EventId, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(c.Channel, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(c.Site, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(c.Value is { } v ? (decimal?)Money.FromStored(v) : null, NpgsqlDbType.Numeric, ct);
+                    foreach (var c in result.Conversions)
+                    {
+                        copy.StartRow();
+                        copy.Write(goal, NpgsqlDbType.Uuid);
+                        copy.Write(profile, NpgsqlDbType.Bigint);
+                        copy.Write(c.At, NpgsqlDbType.Bigint);
+                        copy.Write((short)c.Source, NpgsqlDbType.Smallint);
+                        copy.Write(c.EventId, NpgsqlDbType.Bigint);
+                        copy.Write(c.Channel, NpgsqlDbType.Text);
+                        copy.Write(c.Site, NpgsqlDbType.Text);
+                        copy.Write(c.Value is { } v ? (decimal?)Money.FromStored(v) : null, NpgsqlDbType.Numeric);
+                    }
                 }
+                ct.ThrowIfCancellationRequested();
+                copy.Complete();
             }
-            await copy.CompleteAsync(ct);
-        }
-    }
+        }, ct);
 
     private static async Task<Dictionary<(Guid GoalId, long ProfileId), StoredResult>> StoredAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> goals,
         IReadOnlyCollection<long> profiles, CancellationToken ct)

@@ -28,10 +28,13 @@ internal static class SqliteValues
 /// it keeps coming back to in the connection (pooled connections keep it between requests) instead of
 /// re-reading them from the file. Reads that walk a large range once give theirs back afterwards
 /// (<c>PRAGMA shrink_memory</c>), so that every pooled connection does not end up holding a full cache.
+/// A writer that finds another one writing waits inside SQLite (busy_timeout, short sleeps) rather than in
+/// Microsoft.Data.Sqlite's retry loop, which blocks its thread for 150 ms at a time. The write-ahead log is cut back
+/// to 64 MB whenever it starts again (<see cref="SqliteCheckpointer"/>).
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Sql = "PRAGMA cache_size = -16384;";
+    private const string Sql = "PRAGMA cache_size = -16384; PRAGMA busy_timeout = 30000; PRAGMA journal_size_limit = 67108864;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

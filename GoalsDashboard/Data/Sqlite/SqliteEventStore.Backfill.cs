@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
 using GoalsDashboard.Data.Sql;
@@ -9,8 +10,7 @@ using SQLitePCL;
 namespace GoalsDashboard.Data.Sqlite;
 
 /// <summary>
-/// The read of all history for a backfill. Walking the events in (profile, time) order costs a row lookup
-/// per event, in no order the table is stored in; instead two passes read in storage order:
+/// The read of all history for a backfill, in two passes in storage order (<see cref="BackfillRead"/>):
 /// the (ProfileId, Timestamp) index alone, which finds each profile's first event and the first event at its
 /// shared or property-change instants, then the table itself in id order, keeping those events and the ones the
 /// goal names (<see cref="EventNeeds"/>). Both passes run one share per core, through SQLite's own
@@ -41,55 +41,17 @@ internal sealed partial class SqliteEventStore
             recorded = await SqlHistories.ReadRecordedAsync(connection, $"\"GoalId\" IN ({goals}) AND \"ProfileId\" <= {maxProfileId}", ct);
         }
 
-        var instants = changes.SelectMany(p => p.Value.Select(c => (p.Key, c.Timestamp.ToUnixTimeMilliseconds()))).ToHashSet();
-        var marked = new ulong[(maxEventId >> 6) + 1];
+        var instants = BackfillRead.ChangeInstants(changes);
+        var marked = BackfillRead.NewMarks(maxEventId);
         await Task.WhenAll(ProfileRange.Split(maxProfileId, parts).Select(range =>
-            OnConnectionAsync(handle => MarkFirstEvents(handle, range, maxEventId, instants, marked, ct), ct)));
+            OnConnectionAsync(handle => MarkFirstEvents(handle, range, maxEventId, new BackfillRead.Marker(instants, marked), ct), ct)));
         progress?.Invoke(0.2);
         var idsRead = 0L;
         void Read(int ids) => progress?.Invoke(0.2 + 0.6 * Math.Min(1, (double)Interlocked.Add(ref idsRead, ids) / Math.Max(1, maxEventId)));
-        var unreadable = new System.Collections.Concurrent.ConcurrentDictionary<long, string>();
+        var unreadable = new ConcurrentDictionary<long, string>();
         var shares = await Task.WhenAll(ProfileRange.Split(maxEventId, parts).Select(range =>
             OnConnectionAsync(handle => ReadKeptEvents(handle, range, maxEventId, maxProfileId, needs, marked, Read, unreadable, ct), ct)));
-
-        // Group the kept events by profile (ids are dense: a counting sort).
-        var starts = new int[maxProfileId + 2];
-        foreach (var share in shares)
-        {
-            foreach (var (profileId, _) in share)
-            {
-                starts[profileId + 1]++;
-            }
-        }
-        for (var i = 1; i < starts.Length; i++)
-        {
-            starts[i] += starts[i - 1];
-        }
-        var events = new EventFact[starts[^1]];
-        var next = (int[])starts.Clone();
-        foreach (var share in shares)
-        {
-            foreach (var (profileId, e) in share)
-            {
-                events[next[profileId]++] = e;
-            }
-        }
-
-        IEnumerable<StoredHistory> Histories(ProfileRange range)
-        {
-            for (var id = Math.Max(range.From, 0); id < Math.Min(range.To, maxProfileId + 1); id++)
-            {
-                var own = new ArraySegment<EventFact>(events, starts[id], starts[id + 1] - starts[id]);
-                // Read in id order; a history is in time order (ids are unique, so no stable sort is needed).
-                Array.Sort(events, own.Offset, own.Count, TimeOrder);
-                if (own.Count > 0 || changes.ContainsKey(id) || recorded.ContainsKey(id))
-                {
-                    yield return new StoredHistory(new ProfileHistory(id, own, changes.GetValueOrDefault(id) ?? []),
-                        recorded.GetValueOrDefault(id) ?? (IReadOnlyDictionary<Guid, List<RecordedConversion>>)SqlHistories.EmptyRecorded, unreadable.GetValueOrDefault(id));
-                }
-            }
-        }
-        return ProfileRange.Split(maxProfileId, parts).Select(Histories).ToList();
+        return BackfillRead.Group(shares, maxProfileId, parts, changes, recorded, unreadable);
     }
 
     private async Task<T> OnConnectionAsync<T>(Func<sqlite3, T> read, CancellationToken ct) => await Task.Run(async () =>
@@ -113,39 +75,20 @@ internal sealed partial class SqliteEventStore
     /// profile has more than one event at, or a property change at (EventNeeds' rules 2 and 3).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool MarkFirstEvents(sqlite3 handle, ProfileRange range, long maxEventId, HashSet<(long, long)> instants, ulong[] marked, CancellationToken ct)
+    private static bool MarkFirstEvents(sqlite3 handle, ProfileRange range, long maxEventId, BackfillRead.Marker marker, CancellationToken ct)
     {
         using var statement = Prepare(handle,
             "SELECT ProfileId, Timestamp, Id FROM events INDEXED BY IX_events_ProfileId_Timestamp " +
             $"WHERE ProfileId >= {range.From} AND ProfileId < {range.To} AND Id <= {maxEventId} ORDER BY ProfileId, Timestamp, Id");
-        long profile = long.MinValue, instant = 0, runFirst = 0;
-        var runLength = 0;
         for (var rows = 0; Step(handle, statement); rows++)
         {
             if ((rows & 0xFFFF) == 0)
             {
                 ct.ThrowIfCancellationRequested();
             }
-            var (p, t, id) = (raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2));
-            if (p == profile && t == instant)
-            {
-                runLength++;
-                continue;
-            }
-            if (runLength > 1)
-            {
-                Mark(marked, runFirst);
-            }
-            if (p != profile || instants.Contains((p, t)))
-            {
-                Mark(marked, id);
-            }
-            (profile, instant, runFirst, runLength) = (p, t, id, 1);
+            marker.Visit(raw.sqlite3_column_int64(statement, 0), raw.sqlite3_column_int64(statement, 1), raw.sqlite3_column_int64(statement, 2));
         }
-        if (runLength > 1)
-        {
-            Mark(marked, runFirst);
-        }
+        marker.Finish();
         return true;
     }
 
@@ -155,7 +98,7 @@ internal sealed partial class SqliteEventStore
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<(long ProfileId, EventFact Event)> ReadKeptEvents(sqlite3 handle, ProfileRange range, long maxEventId, long maxProfileId,
-        EventNeeds needs, ulong[] marked, Action<int> read, System.Collections.Concurrent.ConcurrentDictionary<long, string> unreadable, CancellationToken ct)
+        EventNeeds needs, ulong[] marked, Action<int> read, ConcurrentDictionary<long, string> unreadable, CancellationToken ct)
     {
         const string Columns = "Id, ProfileId, Timestamp, Name, Path, Site, Channel, RevenueAmount, RevenueCurrency, ";
         var properties = needs.WithProperties ? "PropertiesJson" : "NULL";
@@ -205,10 +148,10 @@ internal sealed partial class SqliteEventStore
                         pageViews[path] = keep = needs.UsesPageView(path);
                     }
                 }
-                if (IsMarked(marked, id))
+                if (BackfillRead.IsMarked(marked, id))
                 {
                     // Read here already: the read by id below skips it.
-                    Interlocked.And(ref marked[id >> 6], ~Bit(id));
+                    BackfillRead.Unmark(marked, id);
                     keep = true;
                 }
                 if (keep)
@@ -222,7 +165,7 @@ internal sealed partial class SqliteEventStore
         var rest = new List<long>();
         for (var id = Math.Max(range.From, 0); id < Math.Min(range.To, maxEventId + 1); id++)
         {
-            if (IsMarked(marked, id))
+            if (BackfillRead.IsMarked(marked, id))
             {
                 rest.Add(id);
             }
@@ -259,16 +202,7 @@ internal sealed partial class SqliteEventStore
         }
     }
 
-    private static readonly Comparer<EventFact> TimeOrder =
-        Comparer<EventFact>.Create((a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Id.CompareTo(b.Id));
-
     private static readonly byte[] PageView = Encoding.UTF8.GetBytes(TrackedEvent.PageViewName);
-
-    private static ulong Bit(long id) => 1UL << (int)(id & 63);
-
-    private static bool IsMarked(ulong[] marked, long id) => (marked[id >> 6] & Bit(id)) != 0;
-
-    private static void Mark(ulong[] marked, long id) => Interlocked.Or(ref marked[id >> 6], Bit(id));
 
     private static sqlite3_stmt Prepare(sqlite3 handle, string sql)
     {
