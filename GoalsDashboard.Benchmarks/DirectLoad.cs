@@ -48,6 +48,14 @@ internal static class DirectLoad
                 sites.Parameters.AddWithValue("$first", site.Item2);
                 await sites.ExecuteNonQueryAsync();
             }
+            foreach (var name in data.Events.Select(e => e.Name).Distinct())
+            {
+                await using var names = connection.CreateCommand();
+                names.Transaction = tx;
+                names.CommandText = "INSERT INTO event_names (Name) VALUES ($name)";
+                names.Parameters.AddWithValue("$name", name);
+                await names.ExecuteNonQueryAsync();
+            }
             await tx.CommitAsync();
         }
         // A bulk load: the events' indexes are dropped while the rows go in and built once afterwards.

@@ -31,14 +31,15 @@ public sealed class SuggestionService(IDbContextFactory<AppDbContext> dbFactory,
             return _cached;
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // The name index makes distinct names cheap; paths come from recent page views only.
-        var names = await db.Events.AsNoTracking().Where(e => e.Name != TrackedEvent.PageViewName).Select(e => e.Name).Distinct().OrderBy(n => n).Take(500).ToListAsync(ct);
+        // Names are kept as they arrive (event_names); paths and property keys come from the latest stored events
+        // only, walked back from the newest id (events have no index by time or name).
+        var names = await db.EventNames.AsNoTracking().Where(n => n.Name != TrackedEvent.PageViewName).OrderBy(n => n.Name).Take(500).Select(n => n.Name).ToListAsync(ct);
         var recentViews = await db.Events.AsNoTracking().Where(e => e.Name == TrackedEvent.PageViewName && e.Path != null)
-            .OrderByDescending(e => e.Timestamp).Take(20_000).Select(e => e.Path!).ToListAsync(ct);
+            .OrderByDescending(e => e.Id).Take(20_000).Select(e => e.Path!).ToListAsync(ct);
         var paths = recentViews.Select(PathPattern.StripQuery).GroupBy(p => p).OrderByDescending(g => g.Count()).Take(200).Select(g => g.Key).ToList();
         var profileKeys = await db.ProfileProperties.AsNoTracking().Select(p => p.Key).Distinct().OrderBy(k => k).Take(300).ToListAsync(ct);
         var recentProperties = await db.Events.AsNoTracking().Where(e => e.PropertiesJson != null)
-            .OrderByDescending(e => e.Timestamp).Take(5_000).Select(e => e.PropertiesJson!).ToListAsync(ct);
+            .OrderByDescending(e => e.Id).Take(5_000).Select(e => e.PropertiesJson!).ToListAsync(ct);
         var eventKeys = recentProperties.SelectMany(json => EventProperties.Parse(json).Keys).Distinct().Order(StringComparer.Ordinal).Take(300).ToList();
         var sites = await db.Sites.AsNoTracking().OrderBy(s => s.Key).Select(s => s.Key).ToListAsync(ct);
         var campaigns = await db.Campaigns.AsNoTracking().OrderBy(c => c.Name).Select(c => new { c.Key, c.Name }).ToListAsync(ct);

@@ -32,6 +32,7 @@ SELECT create_reference_table('segments');
 SELECT create_reference_table('funnels');
 SELECT create_reference_table('funnel_steps');
 SELECT create_reference_table('sites');
+SELECT create_reference_table('event_names');
 SELECT create_reference_table('workspace_settings');
 SELECT create_reference_table('api_tokens');
 SELECT create_reference_table('history');

@@ -417,6 +417,16 @@ namespace GoalsDashboard.Data.Migrations
                     b.ToTable("conversions", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Domain.EventName", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("event_names", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Domain.Funnel", b =>
                 {
                     b.Property<int>("Id")
@@ -757,14 +767,10 @@ namespace GoalsDashboard.Data.Migrations
                         .IsUnique()
                         .HasFilter("\"EventId\" IS NOT NULL");
 
-                    b.HasIndex("Name", "Timestamp");
-
                     b.HasIndex("ProfileId", "Timestamp");
 
                     b.HasIndex("Campaign", "ProfileId", "Timestamp")
                         .HasFilter("\"Campaign\" IS NOT NULL");
-
-                    b.HasIndex("Timestamp", "ProfileId", "Site", "Channel");
 
                     b.ToTable("events", (string)null);
                 });

@@ -26,7 +26,7 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
     /// <summary>Small tables copied to every node.</summary>
     public static readonly IReadOnlyList<string> ReferenceTables =
     [
-        "goals", "goal_campaigns", "campaigns", "segments", "funnels", "funnel_steps", "sites", "workspace_settings", "api_tokens", "history", "counters", "annotations",
+        "goals", "goal_campaigns", "campaigns", "segments", "funnels", "funnel_steps", "sites", "event_names", "workspace_settings", "api_tokens", "history", "counters", "annotations",
         "AspNetUsers", "AspNetRoles", "AspNetUserRoles", "AspNetUserClaims", "AspNetRoleClaims", "AspNetUserLogins", "AspNetUserTokens",
     ];
 

@@ -97,7 +97,8 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
             """, ct);
         await ExecuteAsync(connection, """
             INSERT INTO sites ("Key", "FirstSeenAt") SELECT site, min(ts) FROM gd_incoming WHERE fresh AND site IS NOT NULL GROUP BY site ORDER BY site
-            ON CONFLICT ("Key") DO UPDATE SET "FirstSeenAt" = LEAST(sites."FirstSeenAt", excluded."FirstSeenAt")
+            ON CONFLICT ("Key") DO UPDATE SET "FirstSeenAt" = LEAST(sites."FirstSeenAt", excluded."FirstSeenAt");
+            INSERT INTO event_names ("Name") SELECT DISTINCT name FROM gd_incoming WHERE fresh ORDER BY name ON CONFLICT ("Name") DO NOTHING
             """, ct);
         var carriesCampaigns = events.Any(e => e.Campaign is not null);
         if (carriesCampaigns)

@@ -51,6 +51,8 @@ internal sealed partial class SqliteEventStore
         await SqliteBulk.InsertAsync(connection, tx, sites,
             "INSERT INTO sites (Key, FirstSeenAt) VALUES ($0, $1) ON CONFLICT (Key) DO UPDATE SET FirstSeenAt = MIN(FirstSeenAt, excluded.FirstSeenAt)",
             s => [s.Key, Millis(s.First)], ct);
+        await SqliteBulk.InsertAsync(connection, tx, fresh.Select(e => e.Name).Distinct(StringComparer.Ordinal).ToList(),
+            "INSERT INTO event_names (Name) VALUES ($0) ON CONFLICT (Name) DO NOTHING", name => [name], ct);
 
         var campaignEvents = fresh.Where(e => e.Campaign is not null).ToList();
         if (campaignEvents.Count > 0)

@@ -482,6 +482,16 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                     b.ToTable("conversions", (string)null);
                 });
 
+            modelBuilder.Entity("GoalsDashboard.Domain.EventName", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("event_names", (string)null);
+                });
+
             modelBuilder.Entity("GoalsDashboard.Domain.Funnel", b =>
                 {
                     b.Property<int>("Id")
@@ -832,14 +842,10 @@ namespace GoalsDashboard.Data.Postgres.Migrations
 
                     b.HasIndex("Id");
 
-                    b.HasIndex("Name", "Timestamp");
-
                     b.HasIndex("ProfileId", "Timestamp");
 
                     b.HasIndex("Campaign", "ProfileId", "Timestamp")
                         .HasFilter("\"Campaign\" IS NOT NULL");
-
-                    b.HasIndex("Timestamp", "ProfileId", "Site", "Channel");
 
                     b.ToTable("events", (string)null);
                 });
