@@ -38,7 +38,7 @@ public class CampaignSegmentJourneyTests(BrowserFixture browser)
             await BrowserFixture.FillAndLeaveAsync(page, "campaign-key", "autumn-partner-webinar");
             await BrowserFixture.FillAndLeaveAsync(page, "campaign-channel", "email");
             await page.Locator("[data-testid=save-campaign]").ClickAsync();
-            await page.WaitForURLAsync("**/campaigns/*");
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/campaigns/\d+$"), new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Autumn partner webinar");
             await page.Locator("[data-testid=no-linked-goals]").WaitForAsync();
             await page.Locator("[data-testid=history-panel] .mud-expand-panel-header").ClickAsync();

@@ -48,7 +48,7 @@ public class FunnelJourneyTests(BrowserFixture browser)
             await Assertions.Expect(steps.Nth(0).Locator("[data-testid=step-goal]")).ToContainTextAsync("Trial Signup Completed");
             await Assertions.Expect(steps.Nth(1).Locator("[data-testid=step-goal]")).ToContainTextAsync("Trial Started");
             await page.Locator("[data-testid=save-funnel]").ClickAsync();
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(@"/funnels/\d+$"));
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/funnels/\d+$"), new() { Timeout = 30_000 });
 
             var id = await browser.Factory.QueryAsync(db => db.Funnels.Where(f => f.Name == "Browser journey").Select(f => f.Id).SingleAsync());
             var analytics = browser.Factory.Services.GetRequiredService<AnalyticsService>();

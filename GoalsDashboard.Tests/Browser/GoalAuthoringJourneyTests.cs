@@ -10,6 +10,7 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
 {
     private const string EditorEmail = "editor.journey@test.local";
     private const string EditorPassword = "Editor!Journey2026";
+    private static readonly System.Text.RegularExpressions.Regex GoalPage = new("/goals/[0-9a-f-]{36}$");
 
     [Fact]
     public async Task Editor_CreatesACombinedGoalWithTwoGroups_ThenEditsArchivesAndRestoresIt()
@@ -62,7 +63,7 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
             }
             await TabToAsync(page, "[data-testid=wizard-save]");
             await page.Keyboard.PressAsync("Enter");
-            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/goals/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
+            await Assertions.Expect(page).ToHaveURLAsync(GoalPage, new() { Timeout = 30_000 });
             await page.Locator("h1", new() { HasText = name }).WaitForAsync();
 
             var goal = await browser.Factory.QueryAsync(db => db.Goals.AsNoTracking().SingleAsync(g => g.Name == name));
@@ -186,7 +187,9 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         await BrowserFixture.ShotAsync(page, "wizard-5-review.png");
 
         await page.ClickAsync("[data-testid=wizard-save]");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/goals/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
+        // The address is read until it is the goal's: a save navigates within the page (Blazor), and waiting for a
+        // navigation event instead missed one in CI (the goal's page was up, the event never seen).
+        await Assertions.Expect(page).ToHaveURLAsync(GoalPage, new() { Timeout = 30_000 });
         await page.Locator(".mud-snackbar", new() { HasText = "Engaged Evaluator" }).First.WaitForAsync();
         var goalUrl = page.Url;
         await page.Locator("h1", new() { HasText = "Engaged Evaluator" }).WaitForAsync();
@@ -209,7 +212,7 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
             await page.Locator($"[data-testid={step}]").WaitForAsync();
         }
         await page.ClickAsync("[data-testid=wizard-save]");
-        await page.WaitForURLAsync(goalUrl, new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page).ToHaveURLAsync(goalUrl, new() { Timeout = 30_000 });
         await page.Locator("h1", new() { HasText = "Engaged Evaluator (trial or pricing)" }).WaitForAsync();
 
         // Archive, then restore.
