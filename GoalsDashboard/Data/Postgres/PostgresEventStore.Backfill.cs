@@ -3,13 +3,12 @@ using GoalsDashboard.Data.Sql;
 using GoalsDashboard.Domain;
 using GoalsDashboard.Evaluation;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace GoalsDashboard.Data.Postgres;
 
 /// <summary>
 /// The read of all history for a backfill, in two passes in storage order (<see cref="BackfillRead"/>): every event's
-/// profile, time and id, copied out in binary, from which each profile's first event and the first event at its
+/// profile, time and id, from which each profile's first event and the first event at its
 /// shared or property-change instants are found in memory; then the events the goals name (<see cref="EventNeeds"/>)
 /// and those marked. Sorting every event by profile and time in the database (a window over all of them) took
 /// more than the whole backfill's target. Both passes run one share of event ids per core, each on its own connection.
