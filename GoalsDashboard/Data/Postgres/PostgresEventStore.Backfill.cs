@@ -79,30 +79,10 @@ internal sealed partial class PostgresEventStore
     private static string IdsIn(ProfileRange range, long maxEventId, long maxProfileId) =>
         $"\"Id\" >= {range.From} AND \"Id\" < {range.To} AND \"Id\" <= {maxEventId} AND \"ProfileId\" <= {maxProfileId}";
 
-    /// <summary>Puts the keys in (profile, time, id) order in memory (profile ids are dense: a counting sort) and marks.</summary>
+    /// <summary>Puts the keys in (profile, time, id) order in memory and marks.</summary>
     private static ulong[] MarkFirstEvents(IReadOnlyList<List<EventOrder>> shares, long maxEventId, long maxProfileId, HashSet<(long, long)> instants)
     {
-        var starts = new int[maxProfileId + 2];
-        foreach (var share in shares)
-        {
-            foreach (var key in share)
-            {
-                starts[key.ProfileId + 1]++;
-            }
-        }
-        for (var i = 1; i < starts.Length; i++)
-        {
-            starts[i] += starts[i - 1];
-        }
-        var ordered = new (long Timestamp, long Id)[starts[^1]];
-        var next = (int[])starts.Clone();
-        foreach (var share in shares)
-        {
-            foreach (var key in share)
-            {
-                ordered[next[key.ProfileId]++] = (key.Timestamp, key.Id);
-            }
-        }
+        var (starts, ordered) = BackfillRead.ByProfile(shares, maxProfileId, key => key.ProfileId, key => (key.Timestamp, key.Id));
         var marked = BackfillRead.NewMarks(maxEventId);
         var marker = new BackfillRead.Marker(instants, marked);
         for (var profileId = 0L; profileId <= maxProfileId; profileId++)

@@ -71,27 +71,7 @@ internal static class BackfillRead
         Dictionary<long, List<PropertyFact>> changes, Dictionary<long, Dictionary<Guid, List<RecordedConversion>>> recorded,
         ConcurrentDictionary<long, string> unreadable)
     {
-        var starts = new int[maxProfileId + 2];
-        foreach (var share in shares)
-        {
-            foreach (var (profileId, _) in share)
-            {
-                starts[profileId + 1]++;
-            }
-        }
-        for (var i = 1; i < starts.Length; i++)
-        {
-            starts[i] += starts[i - 1];
-        }
-        var events = new EventFact[starts[^1]];
-        var next = (int[])starts.Clone();
-        foreach (var share in shares)
-        {
-            foreach (var (profileId, e) in share)
-            {
-                events[next[profileId]++] = e;
-            }
-        }
+        var (starts, events) = ByProfile(shares, maxProfileId, kept => kept.ProfileId, kept => kept.Event);
 
         IEnumerable<StoredHistory> Histories(ProfileRange range)
         {
@@ -108,6 +88,37 @@ internal static class BackfillRead
             }
         }
         return ProfileRange.Split(maxProfileId, parts).Select(Histories).ToList();
+    }
+
+    /// <summary>
+    /// The shares' items grouped by profile, in the order read within each profile (profile ids are dense: a counting
+    /// sort). Profile <c>p</c>'s values are <c>values[starts[p]..starts[p + 1]]</c>.
+    /// </summary>
+    public static (int[] Starts, TValue[] Values) ByProfile<TItem, TValue>(IReadOnlyList<List<TItem>> shares, long maxProfileId,
+        Func<TItem, long> profileOf, Func<TItem, TValue> valueOf)
+    {
+        var starts = new int[maxProfileId + 2];
+        foreach (var share in shares)
+        {
+            foreach (var item in share)
+            {
+                starts[profileOf(item) + 1]++;
+            }
+        }
+        for (var i = 1; i < starts.Length; i++)
+        {
+            starts[i] += starts[i - 1];
+        }
+        var values = new TValue[starts[^1]];
+        var next = (int[])starts.Clone();
+        foreach (var share in shares)
+        {
+            foreach (var item in share)
+            {
+                values[next[profileOf(item)]++] = valueOf(item);
+            }
+        }
+        return (starts, values);
     }
 
     private static readonly Comparer<EventFact> TimeOrder =

@@ -22,12 +22,12 @@ internal sealed class SqliteCheckpointer(string connectionString, ILogger<Sqlite
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (SqliteDatabaseFile.PathOf(connectionString) is null)
+        {
+            return; // in memory: no log to keep short
+        }
         // Never creates the file: if it is gone, the stores report that (SqliteDatabaseFile), not an empty new one.
         var csb = new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite };
-        if (csb.DataSource.Length == 0 || csb.DataSource.StartsWith(':') || new SqliteConnectionStringBuilder(connectionString).Mode == SqliteOpenMode.Memory)
-        {
-            return;
-        }
         var failures = 0;
         try
         {

@@ -15,7 +15,8 @@ public sealed class SqliteDatabaseFile(string connectionString) : IDatabaseHealt
 {
     private readonly string? _path = PathOf(connectionString);
 
-    private static string? PathOf(string connectionString)
+    /// <summary>The file a connection string opens, or null for an in-memory database.</summary>
+    internal static string? PathOf(string connectionString)
     {
         var csb = new SqliteConnectionStringBuilder(connectionString);
         return csb.Mode == SqliteOpenMode.Memory || csb.DataSource.Length == 0 || csb.DataSource.StartsWith(':') ? null : csb.DataSource;
