@@ -31,11 +31,12 @@ internal static class SqliteValues
 /// theirs back afterwards (<c>PRAGMA shrink_memory</c>).
 /// A writer that finds another one writing waits inside SQLite (busy_timeout, short sleeps) rather than in
 /// Microsoft.Data.Sqlite's retry loop, which blocks its thread for 150 ms at a time. The write-ahead log is cut back
-/// to 64 MB whenever it starts again (<see cref="SqliteCheckpointer"/>).
+/// to 64 MB whenever it starts again (<see cref="SqliteCheckpointer"/>), which is the only one to copy it back: SQLite's
+/// own checkpoint would run inside whichever commit found the log long, ingestion's or live evaluation's.
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Sql = "PRAGMA cache_size = -2048; PRAGMA busy_timeout = 30000; PRAGMA journal_size_limit = 67108864;";
+    private const string Sql = "PRAGMA cache_size = -2048; PRAGMA busy_timeout = 30000; PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = 0;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
