@@ -20,21 +20,45 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         var fresh = results.ToDictionary(r => (Goal: SqliteValues.GoalKey(r.GoalId), r.ProfileId), r => StoredResults.Of(r.Result));
         // Live evaluation re-evaluates every goal for each touched profile, and most results do not
-        // change: only the pairs whose stored rows differ are rewritten (each write updates several indexes).
+        // change: only the pairs whose stored rows differ are rewritten, and of those only the rows that differ
+        // (a new event mostly adds one conversion to a pair's list; each row written updates several indexes).
         var stored = await StoredResultsAsync(connection, tx, goalIds.Select(SqliteValues.GoalKey).ToHashSet(StringComparer.Ordinal), profileIds, ct);
         var changed = stored.Keys.Union(fresh.Keys)
-            .Where(pair => !StoredResults.Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair)))
+            .Where(pair => !StoredResults.Same(stored.GetValueOrDefault(pair)?.Result, fresh.GetValueOrDefault(pair)))
             .ToList();
         if (changed.Count == 0)
         {
             return;
         }
-        await SqliteBulk.InsertAsync(connection, tx, changed,
-            // Named: without it SQLite may walk the goal's covering index, every row of the goal, for each pair.
-            $"DELETE FROM completions WHERE GoalId = $0 AND ProfileId = $1; " +
-            $"DELETE FROM conversions INDEXED BY IX_conversions_GoalId_ProfileId_Timestamp WHERE GoalId = $0 AND ProfileId = $1 AND {DerivedSources};",
-            pair => [pair.Goal, pair.ProfileId], ct);
-        await InsertAsync(connection, tx, changed.Where(fresh.ContainsKey).Select(pair => (pair.Goal, pair.ProfileId, Result: fresh[pair])).ToList(), ct);
+        var completionsGone = new List<(string Goal, long ProfileId)>();
+        var conversionsGone = new List<long>();
+        var added = new List<(string Goal, long ProfileId, StoredResult Result)>();
+        foreach (var pair in changed)
+        {
+            var before = stored.GetValueOrDefault(pair);
+            var after = fresh.GetValueOrDefault(pair) ?? StoredResults.Nothing;
+            var completionChanged = before?.Result.Completion != after.Completion;
+            if (completionChanged && before?.Result.Completion is not null)
+            {
+                completionsGone.Add(pair);
+            }
+            var wanted = after.Conversions.CountBy(c => c).ToDictionary();
+            for (var i = 0; before is not null && i < before.Result.Conversions.Count; i++)
+            {
+                if (wanted.GetValueOrDefault(before.Result.Conversions[i]) is > 0 and var left)
+                {
+                    wanted[before.Result.Conversions[i]] = left - 1;
+                }
+                else
+                {
+                    conversionsGone.Add(before.ConversionIds[i]);
+                }
+            }
+            added.Add((pair.Goal, pair.ProfileId, new StoredResult(completionChanged ? after.Completion : null, wanted.SelectMany(w => Enumerable.Repeat(w.Key, w.Value)).ToList())));
+        }
+        await SqliteBulk.InsertAsync(connection, tx, completionsGone, "DELETE FROM completions WHERE GoalId = $0 AND ProfileId = $1", pair => [pair.Goal, pair.ProfileId], ct);
+        await SqliteBulk.InsertAsync(connection, tx, conversionsGone, "DELETE FROM conversions WHERE Id = $0", id => [id], ct);
+        await InsertAsync(connection, tx, added, ct);
 
         var goalOf = goalIds.ToDictionary(SqliteValues.GoalKey, StringComparer.Ordinal);
         var replaced = changed.Select(pair => StoredResults.Change(goalOf[pair.Goal], pair.ProfileId, fresh.GetValueOrDefault(pair) ?? StoredResults.Nothing)).ToList();
@@ -100,12 +124,15 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
 
     private static readonly string DerivedSources = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
 
-    private static async Task<Dictionary<(string Goal, long ProfileId), StoredResult>> StoredResultsAsync(SqliteConnection connection, SqliteTransaction tx,
+    /// <summary>A pair's stored results, with each conversion's row id (same order) so that one row can be deleted alone.</summary>
+    private sealed record StoredRows(StoredResult Result, List<long> ConversionIds);
+
+    private static async Task<Dictionary<(string Goal, long ProfileId), StoredRows>> StoredResultsAsync(SqliteConnection connection, SqliteTransaction tx,
         HashSet<string> goals, IReadOnlyCollection<long> profileIds, CancellationToken ct)
     {
-        var result = new Dictionary<(string, long), StoredResult>();
-        StoredResult Of(string goal, long profile) =>
-            result.TryGetValue((goal, profile), out var r) ? r : result[(goal, profile)] = new StoredResult(null, []);
+        var result = new Dictionary<(string, long), StoredRows>();
+        StoredRows Of(string goal, long profile) =>
+            result.TryGetValue((goal, profile), out var r) ? r : result[(goal, profile)] = new StoredRows(new StoredResult(null, []), []);
         var ids = string.Join(',', profileIds);
         await using (var command = connection.CreateCommand())
         {
@@ -118,9 +145,13 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
                 if (goals.Contains(goal))
                 {
                     var profile = reader.GetInt64(1);
-                    result[(goal, profile)] = Of(goal, profile) with
+                    var rows = Of(goal, profile);
+                    result[(goal, profile)] = rows with
                     {
-                        Completion = new CompletionRow(reader.GetInt64(2), reader.LongOrNull(3), reader.StringOrNull(4), reader.StringOrNull(5), reader.DoubleOrNull(6)),
+                        Result = rows.Result with
+                        {
+                            Completion = new CompletionRow(reader.GetInt64(2), reader.LongOrNull(3), reader.StringOrNull(4), reader.StringOrNull(5), reader.DoubleOrNull(6)),
+                        },
                     };
                 }
             }
@@ -128,15 +159,17 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
-            command.CommandText = $"SELECT GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value FROM conversions WHERE ProfileId IN ({ids}) AND {DerivedSources}";
+            command.CommandText = $"SELECT GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value, Id FROM conversions WHERE ProfileId IN ({ids}) AND {DerivedSources}";
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var goal = reader.GetString(0);
                 if (goals.Contains(goal))
                 {
-                    Of(goal, reader.GetInt64(1)).Conversions.Add(new ConversionRow(reader.GetInt64(2), reader.GetInt32(3), reader.LongOrNull(4),
+                    var rows = Of(goal, reader.GetInt64(1));
+                    rows.Result.Conversions.Add(new ConversionRow(reader.GetInt64(2), reader.GetInt32(3), reader.LongOrNull(4),
                         reader.StringOrNull(5), reader.StringOrNull(6), reader.DoubleOrNull(7)));
+                    rows.ConversionIds.Add(reader.GetInt64(8));
                 }
             }
         }
