@@ -229,8 +229,14 @@ public sealed class GoalService(IDbContextFactory<AppDbContext> dbFactory, IConf
         {
             throw new DomainValidationException("id", $"The goal is a step of the funnel(s) {string.Join(", ", funnels)}; remove it from them first, or archive it instead.");
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.Goals.Remove(goal);
-        await db.SaveChangesAsync(ct); // its results go with it, and the change log says so (ChangeLogInterceptor)
+        await db.SaveChangesAsync(ct); // the change log says its results went with it (ChangeLogInterceptor)
+        // On PostgreSQL results have no foreign key to cascade (docs/decisions/ADR-004-postgresql.md). Deleted after
+        // the goal's row: a result write holding the goal has committed by then, and its rows are deleted too.
+        await db.Completions.Where(c => c.GoalId == id).ExecuteDeleteAsync(ct);
+        await db.Conversions.Where(c => c.GoalId == id).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     private static void CheckVersion(Goal goal, int? expectedVersion)

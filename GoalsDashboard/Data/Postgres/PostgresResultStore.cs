@@ -45,6 +45,12 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
                 results = results.Where(r => held.Contains(r.ProfileId)).ToList();
             }
         }
+        var live = await LockGoalsAsync(connection, goalIds, ct);
+        if (live.Count < goalIds.Count)
+        {
+            goalIds = live;
+            results = results.Where(r => live.Contains(r.GoalId)).ToList();
+        }
         var fresh = results.ToDictionary(r => (r.GoalId, r.ProfileId), r => Of(r.Result));
         var stored = await StoredAsync(connection, goalIds, profileIds, ct);
         var changed = stored.Keys.Union(fresh.Keys).Where(pair => !Same(stored.GetValueOrDefault(pair), fresh.GetValueOrDefault(pair))).ToList();
@@ -80,6 +86,10 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
     public Task ReplaceGoalResultsAsync(Guid goalId, int version, IReadOnlyList<(long ProfileId, EvaluationResult Result)> results, CancellationToken ct = default) =>
         PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
     {
+        if ((await LockGoalsAsync(connection, [goalId], ct)).Count == 0)
+        {
+            return (true, (Change?)null);
+        }
         await using (var delete = new NpgsqlCommand($"""
             DELETE FROM completions WHERE "GoalId" = @goal;
             DELETE FROM conversions WHERE "GoalId" = @goal AND {DerivedSources};
@@ -97,6 +107,10 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
 
     public Task RecordConversionAsync(Conversion conversion, CancellationToken ct = default) => PostgresWrite.WithChangeAsync(dbFactory, feed, async connection =>
     {
+        if ((await LockGoalsAsync(connection, [conversion.GoalId], ct)).Count == 0)
+        {
+            throw new KeyNotFoundException($"There is no goal {conversion.GoalId}.");
+        }
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO conversions ("GoalId", "ProfileId", "Timestamp", "Source", "EventId", "Channel", "Site", "Value")
             VALUES (@goal, @profile, @at, @source, @event, @channel, @site, @value) ON CONFLICT DO NOTHING
@@ -117,6 +131,26 @@ internal sealed class PostgresResultStore(IDbContextFactory<AppDbContext> dbFact
             ChangePayload.Goals([conversion.GoalId]), clock, ct);
         return (true, (Change?)change);
     }, ct);
+
+    /// <summary>
+    /// Which of the goals still exist, each locked against deletion until the commit. Results have no foreign key
+    /// to their goal (PostgresDbContext): this is the check it made for every row, made once per goal. A goal deleted
+    /// before gets no results; one deleted after waits for this commit and then deletes them (GoalService.DeleteAsync).
+    /// </summary>
+    private static async Task<HashSet<Guid>> LockGoalsAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> goalIds, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT "Id" FROM goals WHERE "Id" = ANY(@goals) ORDER BY "Id" FOR KEY SHARE
+            """, connection);
+        command.Parameters.AddWithValue("goals", goalIds.ToArray());
+        var live = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            live.Add(reader.GetGuid(0));
+        }
+        return live;
+    }
 
     /// <summary>Which of the profiles this instance still has claimed; with <paramref name="lockRows"/>, their queue rows locked to the commit.</summary>
     private async Task<HashSet<long>> ClaimedAsync(NpgsqlConnection connection, IReadOnlyCollection<long> profileIds, bool lockRows, CancellationToken ct)

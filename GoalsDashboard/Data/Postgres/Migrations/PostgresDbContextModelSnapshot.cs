@@ -1024,24 +1024,6 @@ namespace GoalsDashboard.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("GoalsDashboard.Domain.Completion", b =>
-                {
-                    b.HasOne("GoalsDashboard.Domain.Goal", null)
-                        .WithMany()
-                        .HasForeignKey("GoalId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("GoalsDashboard.Domain.Conversion", b =>
-                {
-                    b.HasOne("GoalsDashboard.Domain.Goal", null)
-                        .WithMany()
-                        .HasForeignKey("GoalId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("GoalsDashboard.Domain.FunnelStep", b =>
                 {
                     b.HasOne("GoalsDashboard.Domain.Funnel", null)
