@@ -78,7 +78,6 @@ public sealed class ResultWriteTests(EmptyAppFixture fixture) : IClassFixture<Em
     }
 
     [Fact]
-    [Trait("Provider", "PostgresOnly")]
     public async Task AResultWriteForAGoalDeletedBefore_WritesNothingForIt()
     {
         using var client = Factory.ApiClient();

@@ -16,13 +16,14 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var tx = (SqliteTransaction)transaction.GetDbTransaction();
         var fresh = results.ToDictionary(r => (Goal: SqliteValues.GoalKey(r.GoalId), r.ProfileId), r => StoredResults.Of(r.Result));
         // Live evaluation re-evaluates every goal for each touched profile, and most results do not
         // change: only the pairs whose stored rows differ are rewritten, and of those only the rows that differ
         // (a new event mostly adds one conversion to a pair's list; each row written updates several indexes).
-        var stored = await StoredResultsAsync(connection, tx, goalIds.Select(SqliteValues.GoalKey).ToHashSet(StringComparer.Ordinal), profileIds, ct);
+        // Read before the write lock is taken, so that ingestion does not wait for the read: nothing else writes these
+        // rows meanwhile (live evaluation and backfills take turns in EvaluationService, SQLite has one app instance,
+        // and recorded conversions are not among them), except a goal's deletion, which is checked for below.
+        var stored = await StoredResultsAsync(connection, goalIds.Select(SqliteValues.GoalKey).ToHashSet(StringComparer.Ordinal), profileIds, ct);
         var changed = stored.Keys.Union(fresh.Keys)
             .Where(pair => !StoredResults.Same(stored.GetValueOrDefault(pair)?.Result, fresh.GetValueOrDefault(pair)))
             .ToList();
@@ -56,6 +57,19 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
             }
             added.Add((pair.Goal, pair.ProfileId, new StoredResult(completionChanged ? after.Completion : null, wanted.SelectMany(w => Enumerable.Repeat(w.Key, w.Value)).ToList())));
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var tx = (SqliteTransaction)transaction.GetDbTransaction();
+        var live = await LiveGoalsAsync(connection, tx, goalIds, ct);
+        if (live.Count < goalIds.Count)
+        {
+            // A goal deleted since it was evaluated: its results went with it, none are written for it.
+            (changed, completionsGone, added) = (changed.Where(p => live.Contains(p.Goal)).ToList(), completionsGone.Where(p => live.Contains(p.Goal)).ToList(),
+                added.Where(a => live.Contains(a.Goal)).ToList());
+            if (changed.Count == 0)
+            {
+                return;
+            }
+        }
         await SqliteBulk.InsertAsync(connection, tx, completionsGone, "DELETE FROM completions WHERE GoalId = $0 AND ProfileId = $1", pair => [pair.Goal, pair.ProfileId], ct);
         await SqliteBulk.InsertAsync(connection, tx, conversionsGone, "DELETE FROM conversions WHERE Id = $0", id => [id], ct);
         await InsertAsync(connection, tx, added, ct);
@@ -75,6 +89,10 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
+        if ((await LiveGoalsAsync(connection, tx, [goalId], ct)).Count == 0)
+        {
+            return; // deleted since its backfill began, with its results
+        }
         var goal = SqliteValues.GoalKey(goalId);
         await using (var delete = connection.CreateCommand())
         {
@@ -124,10 +142,24 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
 
     private static readonly string DerivedSources = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
 
+    private static async Task<HashSet<string>> LiveGoalsAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyCollection<Guid> goalIds, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = $"SELECT Id FROM goals WHERE Id IN ({string.Join(',', goalIds.Select(g => $"'{SqliteValues.GoalKey(g)}'"))})";
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            live.Add(reader.GetString(0));
+        }
+        return live;
+    }
+
     /// <summary>A pair's stored results, with each conversion's row id (same order) so that one row can be deleted alone.</summary>
     private sealed record StoredRows(StoredResult Result, List<long> ConversionIds);
 
-    private static async Task<Dictionary<(string Goal, long ProfileId), StoredRows>> StoredResultsAsync(SqliteConnection connection, SqliteTransaction tx,
+    private static async Task<Dictionary<(string Goal, long ProfileId), StoredRows>> StoredResultsAsync(SqliteConnection connection,
         HashSet<string> goals, IReadOnlyCollection<long> profileIds, CancellationToken ct)
     {
         var result = new Dictionary<(string, long), StoredRows>();
@@ -136,7 +168,6 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         var ids = string.Join(',', profileIds);
         await using (var command = connection.CreateCommand())
         {
-            command.Transaction = tx;
             command.CommandText = $"SELECT GoalId, ProfileId, CompletedAt, TriggerEventId, Channel, Site, Value FROM completions WHERE ProfileId IN ({ids})";
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -158,7 +189,6 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         }
         await using (var command = connection.CreateCommand())
         {
-            command.Transaction = tx;
             command.CommandText = $"SELECT GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value, Id FROM conversions WHERE ProfileId IN ({ids}) AND {DerivedSources}";
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
