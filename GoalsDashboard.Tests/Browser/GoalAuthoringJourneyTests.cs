@@ -225,8 +225,8 @@ public class GoalAuthoringJourneyTests(BrowserFixture browser)
         await page.Locator(".mud-chip", new() { HasText = "Active" }).First.WaitForAsync();
         await BrowserFixture.ShotAsync(page, "goal-restored.png");
 
-        // Restoring re-evaluates the goal, and its progress notice comes and goes above the tabs: a click while the
-        // tabs move can land beside the one aimed at (seen once in CI). The tabs are clicked once it has gone.
+        // Restoring re-evaluates the goal; its progress notice comes and goes under the tabs (above them, it moved
+        // them under a click once in CI). The History tab is clicked once the evaluation is done.
         await browser.Factory.WaitUntilEvaluatedAsync();
         await page.Locator("[data-testid=evaluating]").WaitForAsync(new() { State = WaitForSelectorState.Detached });
 
