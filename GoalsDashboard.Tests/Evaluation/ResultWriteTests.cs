@@ -96,6 +96,21 @@ public sealed class ResultWriteTests(EmptyAppFixture fixture) : IClassFixture<Em
             .Single(c => c.ProfileId == profileId).CompletedAt);
     }
 
+    [Fact]
+    public async Task RecordingAConversionForAGoalThatIsGone_IsRefusedAsNoSuchGoal()
+    {
+        using var client = Factory.ApiClient();
+        var (deleted, profile) = await GoalWithOneCompletionAsync(client);
+        var profileId = await Factory.QueryAsync(db => db.Profiles.Where(p => p.ExternalId == profile).Select(p => p.Id).SingleAsync());
+        await Factory.Services.GetRequiredService<GoalService>().DeleteAsync(deleted);
+
+        var results = Factory.Services.GetRequiredService<IResultStore>();
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => results.RecordConversionAsync(
+            new Conversion { GoalId = deleted, ProfileId = profileId, Timestamp = DateTimeOffset.UnixEpoch.AddDays(1), Source = ConversionSource.Api }));
+
+        Assert.Equal((0, 0), await RowsOfAsync(deleted));
+    }
+
     /// <summary>A goal completed by one event of its own name at 10:00, by a profile of its own.</summary>
     private async Task<(Guid Goal, string Profile)> GoalWithOneCompletionAsync(HttpClient client)
     {

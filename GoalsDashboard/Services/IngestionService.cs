@@ -37,22 +37,34 @@ public sealed class IngestionService(
     public async Task<RecordedConversionResult> RecordConversionAsync(string goalName, string profileId, DateTimeOffset at, decimal? value, string user, CancellationToken ct = default)
     {
         var normalizedName = goalName.Trim().ToUpperInvariant();
-        Goal? goal;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        long? internalId = null;
+        for (var attempt = 1; ; attempt++)
         {
-            goal = await db.Goals.AsNoTracking().FirstOrDefaultAsync(g => g.NormalizedName == normalizedName, ct);
+            Goal? goal;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                goal = await db.Goals.AsNoTracking().FirstOrDefaultAsync(g => g.NormalizedName == normalizedName, ct);
+            }
+            var created = false;
+            if (goal is null)
+            {
+                goal = await goals.CreateAsync(new GoalDraft { Name = goalName, Type = GoalType.Tracked }, user, ct);
+                created = true;
+            }
+            // Resolves (or creates) the profile without changing a property.
+            internalId ??= (await store.SetPropertiesAsync([new ProfilePropertyChanges(profileId, [], at)], ct))[0];
+            try
+            {
+                await results.RecordConversionAsync(new Conversion { GoalId = goal.Id, ProfileId = internalId.Value, Timestamp = at, Source = ConversionSource.Api, Value = value }, ct);
+            }
+            catch (KeyNotFoundException) when (attempt < 3)
+            {
+                // The goal was deleted since it was found: found (or created) again by its name, as for a new one.
+                continue;
+            }
+            signal.Wake();
+            return new RecordedConversionResult(goal.Id, profileId, at, created);
         }
-        var created = false;
-        if (goal is null)
-        {
-            goal = await goals.CreateAsync(new GoalDraft { Name = goalName, Type = GoalType.Tracked }, user, ct);
-            created = true;
-        }
-        // Resolves (or creates) the profile without changing a property.
-        var internalId = (await store.SetPropertiesAsync([new ProfilePropertyChanges(profileId, [], at)], ct))[0];
-        await results.RecordConversionAsync(new Conversion { GoalId = goal.Id, ProfileId = internalId, Timestamp = at, Source = ConversionSource.Api, Value = value }, ct);
-        signal.Wake();
-        return new RecordedConversionResult(goal.Id, profileId, at, created);
     }
 
     /// <summary>
@@ -82,11 +94,18 @@ public sealed class IngestionService(
         {
             return (null, $"\"{visitor}\" has no event before {matchedAt:u}{(sites.Count > 0 ? " on those sites" : "")}, so there is nothing to link the match to.");
         }
-        await results.RecordConversionAsync(new Conversion
+        try
         {
-            GoalId = goalId, ProfileId = profile.Id, Timestamp = matchedAt, Source = ConversionSource.Match, Value = value,
-            EventId = linked.Id, Channel = linked.Channel, Site = linked.Site,
-        }, ct);
+            await results.RecordConversionAsync(new Conversion
+            {
+                GoalId = goalId, ProfileId = profile.Id, Timestamp = matchedAt, Source = ConversionSource.Match, Value = value,
+                EventId = linked.Id, Channel = linked.Channel, Site = linked.Site,
+            }, ct);
+        }
+        catch (KeyNotFoundException)
+        {
+            return (null, $"There is no goal {goalId}."); // deleted since it was found above
+        }
         signal.Wake();
         return (new MatchResult(goalId, visitor, matchedAt, linked.EventId), null);
     }

@@ -117,6 +117,10 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         var connection = await SqliteConnections.OpenAsync(db, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
+        if ((await LiveGoalsAsync(connection, tx, [conversion.GoalId], ct)).Count == 0)
+        {
+            throw new KeyNotFoundException($"There is no goal {conversion.GoalId}.");
+        }
         await SqliteBulk.InsertAsync(connection, tx, [conversion],
             "INSERT INTO conversions (GoalId, ProfileId, Timestamp, Source, EventId, Channel, Site, Value) VALUES ($0,$1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
             c => [SqliteValues.GoalKey(c.GoalId), c.ProfileId, c.Timestamp.ToUnixTimeMilliseconds(), (int)c.Source, c.EventId, c.Channel, c.Site,
