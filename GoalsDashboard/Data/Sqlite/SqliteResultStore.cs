@@ -31,45 +31,19 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         {
             return;
         }
-        var completionsGone = new List<(string Goal, long ProfileId)>();
-        var conversionsGone = new List<long>();
-        var added = new List<(string Goal, long ProfileId, StoredResult Result)>();
-        foreach (var pair in changed)
-        {
-            var before = stored.GetValueOrDefault(pair);
-            var after = fresh.GetValueOrDefault(pair) ?? StoredResults.Nothing;
-            var completionChanged = before?.Result.Completion != after.Completion;
-            if (completionChanged && before?.Result.Completion is not null)
-            {
-                completionsGone.Add(pair);
-            }
-            var wanted = after.Conversions.CountBy(c => c).ToDictionary();
-            for (var i = 0; before is not null && i < before.Result.Conversions.Count; i++)
-            {
-                if (wanted.GetValueOrDefault(before.Result.Conversions[i]) is > 0 and var left)
-                {
-                    wanted[before.Result.Conversions[i]] = left - 1;
-                }
-                else
-                {
-                    conversionsGone.Add(before.ConversionIds[i]);
-                }
-            }
-            added.Add((pair.Goal, pair.ProfileId, new StoredResult(completionChanged ? after.Completion : null, wanted.SelectMany(w => Enumerable.Repeat(w.Key, w.Value)).ToList())));
-        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         var live = await LiveGoalsAsync(connection, tx, goalIds, ct);
         if (live.Count < goalIds.Count)
         {
             // A goal deleted since it was evaluated: its results went with it, none are written for it.
-            (changed, completionsGone, added) = (changed.Where(p => live.Contains(p.Goal)).ToList(), completionsGone.Where(p => live.Contains(p.Goal)).ToList(),
-                added.Where(a => live.Contains(a.Goal)).ToList());
+            changed = changed.Where(pair => live.Contains(pair.Goal)).ToList();
             if (changed.Count == 0)
             {
                 return;
             }
         }
+        var (completionsGone, conversionsGone, added) = RowsToWrite(changed, stored, fresh);
         await SqliteBulk.InsertAsync(connection, tx, completionsGone, "DELETE FROM completions WHERE GoalId = $0 AND ProfileId = $1", pair => [pair.Goal, pair.ProfileId], ct);
         await SqliteBulk.InsertAsync(connection, tx, conversionsGone, "DELETE FROM conversions WHERE Id = $0", id => [id], ct);
         await InsertAsync(connection, tx, added, ct);
@@ -145,6 +119,43 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
     }
 
     private static readonly string DerivedSources = $"Source IN ({(int)ConversionSource.Event},{(int)ConversionSource.Completion})";
+
+    /// <summary>
+    /// For each changed pair, only the rows that differ: the stored completion that moved or went, the stored conversions
+    /// the fresh results no longer hold (by row id), and what is new (a completion that moved or came, the conversions not stored yet).
+    /// </summary>
+    private static (List<(string Goal, long ProfileId)> CompletionsGone, List<long> ConversionsGone, List<(string Goal, long ProfileId, StoredResult Result)> Added)
+        RowsToWrite(List<(string Goal, long ProfileId)> changed, Dictionary<(string Goal, long ProfileId), StoredRows> stored,
+            Dictionary<(string Goal, long ProfileId), StoredResult> fresh)
+    {
+        var completionsGone = new List<(string Goal, long ProfileId)>();
+        var conversionsGone = new List<long>();
+        var added = new List<(string Goal, long ProfileId, StoredResult Result)>();
+        foreach (var pair in changed)
+        {
+            var before = stored.GetValueOrDefault(pair);
+            var after = fresh.GetValueOrDefault(pair) ?? StoredResults.Nothing;
+            var completionChanged = before?.Result.Completion != after.Completion;
+            if (completionChanged && before?.Result.Completion is not null)
+            {
+                completionsGone.Add(pair);
+            }
+            var wanted = after.Conversions.CountBy(c => c).ToDictionary();
+            for (var i = 0; before is not null && i < before.Result.Conversions.Count; i++)
+            {
+                if (wanted.GetValueOrDefault(before.Result.Conversions[i]) is > 0 and var left)
+                {
+                    wanted[before.Result.Conversions[i]] = left - 1;
+                }
+                else
+                {
+                    conversionsGone.Add(before.ConversionIds[i]);
+                }
+            }
+            added.Add((pair.Goal, pair.ProfileId, new StoredResult(completionChanged ? after.Completion : null, wanted.SelectMany(w => Enumerable.Repeat(w.Key, w.Value)).ToList())));
+        }
+        return (completionsGone, conversionsGone, added);
+    }
 
     private static async Task<HashSet<string>> LiveGoalsAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyCollection<Guid> goalIds, CancellationToken ct)
     {
