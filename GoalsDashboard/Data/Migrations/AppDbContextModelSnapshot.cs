@@ -408,10 +408,6 @@ namespace GoalsDashboard.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProfileId");
-
-                    b.HasIndex("GoalId", "ProfileId", "Timestamp");
-
                     b.HasIndex("GoalId", "Timestamp", "ProfileId", "Channel", "Site", "Value", "Source");
 
                     b.ToTable("conversions", (string)null);

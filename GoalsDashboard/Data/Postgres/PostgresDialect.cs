@@ -42,7 +42,5 @@ internal sealed class PostgresDialect(IClusterLocks locks) : ISqlDialect
 
     public object GoalKey(Guid goalId) => goalId;
 
-    public string ConversionsByProfileIndex => "";
-
     public Task AfterLargeReadAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
 }

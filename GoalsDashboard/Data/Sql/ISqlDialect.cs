@@ -14,9 +14,6 @@ internal interface ISqlDialect
     /// <summary>A goal id as the provider stores it (SQLite: upper-case text; PostgreSQL: uuid).</summary>
     object GoalKey(Guid goalId);
 
-    /// <summary>Names the (GoalId, ProfileId, Timestamp) conversions index where the planner would pick a worse one (SQLite), else nothing.</summary>
-    string ConversionsByProfileIndex { get; }
-
     /// <summary>After a large range was read once (a load into memory): gives the connection's cache back where that matters.</summary>
     Task AfterLargeReadAsync(DbConnection connection, CancellationToken ct);
 }

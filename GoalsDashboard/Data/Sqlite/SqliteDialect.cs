@@ -33,9 +33,6 @@ internal sealed class SqliteDialect : ISqlDialect
 
     public object GoalKey(Guid goalId) => SqliteValues.GoalKey(goalId);
 
-    // With Source in the covering index SQLite would walk every row of the goal for each profile.
-    public string ConversionsByProfileIndex => "INDEXED BY IX_conversions_GoalId_ProfileId_Timestamp";
-
     /// <summary>Every pooled connection would otherwise keep a full page cache after one large read.</summary>
     public async Task AfterLargeReadAsync(DbConnection connection, CancellationToken ct)
     {

@@ -473,10 +473,6 @@ namespace GoalsDashboard.Data.Postgres.Migrations
 
                     b.HasKey("ProfileId", "Id");
 
-                    b.HasIndex("ProfileId");
-
-                    b.HasIndex("GoalId", "ProfileId", "Timestamp");
-
                     b.HasIndex("GoalId", "Timestamp", "ProfileId", "Channel", "Site", "Value", "Source");
 
                     b.ToTable("conversions", (string)null);
