@@ -87,6 +87,20 @@ public sealed class TestDatabase : IAsyncDisposable
             {
                 db.Database.Migrate();
             }
+            // The template outlives every test's database; it goes when the run ends, so that a run against a server
+            // of one's own leaves nothing behind (a run cut short leaves it, to be dropped by a later run of that process id).
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    NpgsqlConnection.ClearAllPools();
+                    Execute(server, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                }
+                catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+                {
+                    // The server went first (test.sh stops its throwaway one after the run): nothing is left to drop.
+                }
+            };
             return _template = name;
         }
         finally
