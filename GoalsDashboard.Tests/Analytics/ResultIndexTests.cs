@@ -225,6 +225,11 @@ public class ResultIndexTests
         var filters = new[] { ((string?)null, (string?)null), ("shop", null), (null, "email"), ("blog", "ads") };
         foreach (var (start, end) in periods)
         {
+            // A funnel's later steps, read from the store's index when the goal is not held: the same (profile, time) pairs.
+            var scanned = new List<(long, long)>();
+            await stored.ScanConversionTimesAsync(goalId, start, (profile, at) => scanned.Add((profile, at)));
+            var fromStart = await index.ReadAsync(goalId, start, long.MaxValue, null, null, withPlaces: false);
+            Assert.Equal(fromStart!.Value.Conversions.Select(c => (c.ProfileId, c.At)).Order(), scanned.Order());
             foreach (var (site, channel) in filters)
             {
                 foreach (var withPlaces in new[] { true, false })
