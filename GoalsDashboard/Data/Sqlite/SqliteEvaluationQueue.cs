@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace GoalsDashboard.Data.Sqlite;
 
 /// <summary>The evaluation queue in the <c>pending_evaluations</c> table of the SQLite file.</summary>
-internal sealed class SqliteEvaluationQueue(IDbContextFactory<AppDbContext> dbFactory) : IEvaluationQueue
+internal sealed class SqliteEvaluationQueue(IDbContextFactory<AppDbContext> dbFactory, SqliteWriteGate gate) : IEvaluationQueue
 {
     /// <summary>A new mark, or a newer version of one; a set-aside profile keeps its retry time, so new data does not make a failing profile hot.</summary>
     public static Task MarkAsync(SqliteConnection connection, SqliteTransaction tx, IReadOnlyCollection<long> profileIds, CancellationToken ct) =>
@@ -66,6 +66,7 @@ internal sealed class SqliteEvaluationQueue(IDbContextFactory<AppDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
+        using var turn = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         await write(connection, tx);

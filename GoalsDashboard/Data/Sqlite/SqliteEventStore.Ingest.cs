@@ -15,6 +15,7 @@ internal sealed partial class SqliteEventStore
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
+        using var turn = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
 
@@ -80,6 +81,7 @@ internal sealed partial class SqliteEventStore
                 ChangePayload.Events([range], campaignEvents.Count > 0), clock, ct);
         }
         await transaction.CommitAsync(ct);
+        turn.Dispose();
         if (change is not null)
         {
             await feed.PublishAsync(change, ct);
@@ -91,6 +93,7 @@ internal sealed partial class SqliteEventStore
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
+        using var turn = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         var profiles = await ResolveProfilesAsync(connection, tx, batch.Select(b => b.ProfileId).Distinct(StringComparer.Ordinal).ToList(),
@@ -116,6 +119,7 @@ internal sealed partial class SqliteEventStore
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
+        using var turn = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         var profiles = await ResolveProfilesAsync(connection, tx, entries.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), now, ct);
@@ -134,6 +138,7 @@ internal sealed partial class SqliteEventStore
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
+        using var turn = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         foreach (var sql in new[]

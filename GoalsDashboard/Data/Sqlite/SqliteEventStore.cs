@@ -11,7 +11,7 @@ using SQLitePCL;
 namespace GoalsDashboard.Data.Sqlite;
 
 /// <summary>The SQLite event store: events, property changes, profiles and audiences in the app's one file.</summary>
-internal sealed partial class SqliteEventStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock) : IEventStore
+internal sealed partial class SqliteEventStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock, SqliteWriteGate gate) : IEventStore
 {
     private static long? Millis(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();
 

@@ -9,7 +9,7 @@ using static GoalsDashboard.Data.StoredResults;
 namespace GoalsDashboard.Data.Sqlite;
 
 /// <summary>The SQLite result store: completions and conversions, rewritten in bulk with prepared statements.</summary>
-internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock) : IResultStore
+internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock, SqliteWriteGate gate) : IResultStore
 {
     public async Task ReplaceResultsAsync(IReadOnlyCollection<Guid> goalIds, IReadOnlyCollection<long> profileIds,
         IReadOnlyList<(Guid GoalId, long ProfileId, EvaluationResult Result)> results, bool claimedOnly = false, CancellationToken ct = default)
@@ -31,6 +31,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         {
             return;
         }
+        using var turn = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         var live = await LiveGoalsAsync(connection, tx, goalIds, ct);
@@ -54,6 +55,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
             new Change(0, ChangeKind.Results) { Results = replaced, Goals = replaced.Select(r => r.GoalId).Distinct().ToList() },
             ChangePayload.Results(replaced), clock, ct);
         await transaction.CommitAsync(ct);
+        turn.Dispose();
         await feed.PublishAsync(change, ct);
     }
 
@@ -61,6 +63,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
+        using var turn = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         if ((await LiveGoalsAsync(connection, tx, [goalId], ct)).Count == 0)
@@ -89,6 +92,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await SqliteConnections.OpenAsync(db, ct);
+        using var turn = await gate.EnterAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var tx = (SqliteTransaction)transaction.GetDbTransaction();
         if ((await LiveGoalsAsync(connection, tx, [conversion.GoalId], ct)).Count == 0)

@@ -15,6 +15,7 @@ internal static class SqliteStorage
         services.AddDbContextFactory<AppDbContext>((provider, options) => options.UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(60))
             .AddInterceptors(new SqlitePragmas(), new SqliteDurability(file), provider.GetRequiredService<Changes.ChangeLogInterceptor>()));
         services.AddHostedService(provider => new SqliteCheckpointer(connectionString, provider.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+        services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<IEventStore, SqliteEventStore>();
         services.AddSingleton<IResultStore, SqliteResultStore>();
         services.AddSingleton<IEvaluationQueue, SqliteEvaluationQueue>();
