@@ -110,6 +110,7 @@ internal sealed partial class SqliteEventStore
         await MarkAsync(connection, tx, touched, ct);
         var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.Properties), "{}", clock, ct);
         await transaction.CommitAsync(ct);
+        turn.Dispose();
         await feed.PublishAsync(change, ct);
         return batch.Select(b => profiles[b.ProfileId]).ToList();
     }
@@ -131,6 +132,7 @@ internal sealed partial class SqliteEventStore
             x => [campaignId, x.Profile, Millis(x.At)], ct);
         var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.Audience), "{}", clock, ct);
         await transaction.CommitAsync(ct);
+        turn.Dispose();
         await feed.PublishAsync(change, ct);
     }
 
@@ -160,6 +162,7 @@ internal sealed partial class SqliteEventStore
         }
         var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.Audience), "{}", clock, ct);
         await transaction.CommitAsync(ct);
+        turn.Dispose();
         await feed.PublishAsync(change, ct);
     }
 

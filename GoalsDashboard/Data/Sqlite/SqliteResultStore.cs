@@ -85,6 +85,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.GoalResults) { Goals = [goalId] },
             ChangePayload.Goals([goalId]), clock, ct);
         await transaction.CommitAsync(ct);
+        turn.Dispose();
         await feed.PublishAsync(change, ct);
     }
 
@@ -107,6 +108,7 @@ internal sealed class SqliteResultStore(IDbContextFactory<AppDbContext> dbFactor
         var change = await SqliteChangeLog.AppendAsync(connection, tx, new Change(0, ChangeKind.GoalResults) { Goals = [conversion.GoalId] },
             ChangePayload.Goals([conversion.GoalId]), clock, ct);
         await transaction.CommitAsync(ct);
+        turn.Dispose();
         await feed.PublishAsync(change, ct);
     }
 

@@ -1,7 +1,8 @@
 namespace GoalsDashboard.Data.Sqlite;
 
 /// <summary>
-/// Turns at SQLite's one write lock for ingestion and live evaluation, in the order they asked. Left to SQLite, a
+/// Turns at SQLite's one write lock for the stores' writers (ingestion, live evaluation's results, backfills, the
+/// evaluation queue), in the order they asked; each gives its turn back once committed, before publishing. Left to SQLite, a
 /// writer that finds the lock held sleeps (busy_timeout: 1, 2, 5 … up to 100 ms between tries) and ingestion's next
 /// batch, asking at the right moment, takes the lock again first: live evaluation waited for it most of its time
 /// (docs/benchmarks.md, thirteenth session). Within the process, so it holds for SQLite's one app instance (ADR-001);
