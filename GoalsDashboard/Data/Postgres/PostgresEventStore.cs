@@ -10,18 +10,49 @@ using NpgsqlTypes;
 namespace GoalsDashboard.Data.Postgres;
 
 /// <summary>
-/// The PostgreSQL event store. A batch is copied in binary into a temporary table, then every table is written
-/// from it with one set-based statement each (docs/decisions/ADR-004-postgresql.md): profiles through
-/// profile_keys, duplicate event ids through event_keys, so that concurrent writers (several app instances)
-/// agree through the keys' uniqueness rather than a lock.
+/// The PostgreSQL event store. A batch's profiles are resolved first, its events copied in binary into a temporary
+/// table, and the tables written from there by set-based statements (docs/decisions/ADR-004-postgresql.md):
+/// profiles through profile_keys, duplicate event ids through event_keys, so that concurrent writers (several app
+/// instances) agree through the keys' uniqueness rather than a lock.
 /// </summary>
 internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock) : IEventStore
 {
     private const string Staging = """
         CREATE TEMP TABLE IF NOT EXISTS gd_incoming (
-            ord int NOT NULL, event_id text, external_id text NOT NULL, name text NOT NULL, ts bigint NOT NULL, site text, path text,
-            channel text, campaign text, props text, amount numeric, currency text, profile_id bigint, fresh boolean NOT NULL DEFAULT false
+            ord int NOT NULL, event_id text, profile_id bigint NOT NULL, name text NOT NULL, ts bigint NOT NULL, site text, path text,
+            channel text, campaign text, props text, amount numeric, currency text
         ) ON COMMIT DELETE ROWS
+        """;
+
+    /// <summary>
+    /// Stores the staged batch in one statement: the first event with an id claims it in event_keys (unless it is
+    /// claimed already), events without an id and the claiming ones are inserted, and the sites, event names (and
+    /// campaign audiences) they name are recorded from what was inserted; the inserted events are returned.
+    /// </summary>
+    private static string StoreStaged(bool withAudience) => $"""
+        WITH firsts AS (SELECT DISTINCT ON (event_id) ord, event_id, profile_id FROM gd_incoming WHERE event_id IS NOT NULL ORDER BY event_id, ord),
+             claimed AS (INSERT INTO event_keys ("EventId", "ProfileId") SELECT event_id, profile_id FROM firsts ON CONFLICT DO NOTHING RETURNING "EventId"),
+             inserted AS (
+                 INSERT INTO events ("ProfileId", "EventId", "Name", "Timestamp", "ReceivedAt", "Site", "Path", "Channel", "Campaign", "PropertiesJson", "RevenueAmount", "RevenueCurrency")
+                 SELECT profile_id, event_id, name, ts, @received, site, path, channel, campaign, props, amount, currency FROM gd_incoming
+                 WHERE event_id IS NULL OR ord IN (SELECT f.ord FROM firsts f JOIN claimed c ON c."EventId" = f.event_id)
+                 ORDER BY ord
+                 RETURNING "Id", "ProfileId", "Name", "Timestamp", "Site", "Channel", "Campaign"),
+             sites_seen AS (
+                 INSERT INTO sites ("Key", "FirstSeenAt") SELECT "Site", min("Timestamp") FROM inserted WHERE "Site" IS NOT NULL GROUP BY "Site" ORDER BY "Site"
+                 ON CONFLICT ("Key") DO UPDATE SET "FirstSeenAt" = LEAST(sites."FirstSeenAt", excluded."FirstSeenAt")),
+             names_seen AS (
+                 INSERT INTO event_names ("Name") SELECT DISTINCT "Name" FROM inserted ORDER BY "Name" ON CONFLICT ("Name") DO NOTHING){(withAudience ? """
+        ,
+             audience AS (
+                 INSERT INTO audience_entries ("CampaignId", "ProfileId", "FirstEventAt", "EnteredAt")
+                 SELECT c."Id", i."ProfileId", min(i."Timestamp"), min(i."Timestamp") FROM inserted i JOIN campaigns c ON c."Key" = i."Campaign"
+                 GROUP BY c."Id", i."ProfileId" ORDER BY c."Id", i."ProfileId"
+                 ON CONFLICT ("CampaignId", "ProfileId") DO UPDATE SET
+                     "FirstEventAt" = LEAST(COALESCE(audience_entries."FirstEventAt", excluded."FirstEventAt"), excluded."FirstEventAt"),
+                     "EnteredAt" = LEAST(audience_entries."EnteredAt", excluded."FirstEventAt"))
+        """ : "")}
+        SELECT "Id", "ProfileId", "Timestamp", "Site", "Channel" FROM inserted ORDER BY "Id"
         """;
 
     public Task<IngestResult> IngestEventsAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default) =>
@@ -29,19 +60,21 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
 
     private async Task<(IngestResult, Change?)> IngestAsync(NpgsqlConnection connection, IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct)
     {
+        // Profiles first, so each staged row carries its profile (no second pass over the staged rows to look it up).
+        var profiles = await ResolveProfilesAsync(connection, events.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), receivedAt, ct);
         await ExecuteAsync(connection, Staging, ct);
         // Written synchronously on a pool thread: awaiting each of a batch's twelve thousand values cost more than the copy.
         await Task.Run(() =>
         {
             using var copy = connection.BeginBinaryImport(
-                "COPY gd_incoming (ord, event_id, external_id, name, ts, site, path, channel, campaign, props, amount, currency) FROM STDIN (FORMAT BINARY)");
+                "COPY gd_incoming (ord, event_id, profile_id, name, ts, site, path, channel, campaign, props, amount, currency) FROM STDIN (FORMAT BINARY)");
             for (var i = 0; i < events.Count; i++)
             {
                 var e = events[i];
                 copy.StartRow();
                 copy.Write(i, NpgsqlDbType.Integer);
                 copy.Write(e.EventId, NpgsqlDbType.Text);
-                copy.Write(e.ProfileId, NpgsqlDbType.Text);
+                copy.Write(profiles[e.ProfileId], NpgsqlDbType.Bigint);
                 copy.Write(e.Name, NpgsqlDbType.Text);
                 copy.Write(e.Timestamp.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint);
                 copy.Write(e.Site, NpgsqlDbType.Text);
@@ -56,72 +89,65 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
             copy.Complete();
         }, ct);
 
-        var profiles = await ResolveProfilesAsync(connection, events.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), receivedAt, ct);
-        await ExecuteAsync(connection, "UPDATE gd_incoming i SET profile_id = k.\"ProfileId\" FROM profile_keys k WHERE k.\"ExternalId\" = i.external_id", ct);
-        // The first stored event with an id wins: the first of the batch claims the id unless it is claimed already.
-        await ExecuteAsync(connection, """
-            WITH firsts AS (SELECT DISTINCT ON (event_id) ord, event_id, profile_id FROM gd_incoming WHERE event_id IS NOT NULL ORDER BY event_id, ord),
-                 claimed AS (INSERT INTO event_keys ("EventId", "ProfileId") SELECT event_id, profile_id FROM firsts ON CONFLICT DO NOTHING RETURNING "EventId")
-            UPDATE gd_incoming i SET fresh = true FROM firsts f JOIN claimed c ON c."EventId" = f.event_id WHERE i.ord = f.ord
-            """, ct);
-        await ExecuteAsync(connection, "UPDATE gd_incoming SET fresh = true WHERE event_id IS NULL", ct);
+        var carriesCampaigns = events.Any(e => e.Campaign is not null);
         var ids = new List<long>(events.Count);
-        var fresh = new List<int>(events.Count);
-        await using (var insert = new NpgsqlCommand("""
-            INSERT INTO events ("ProfileId", "EventId", "Name", "Timestamp", "ReceivedAt", "Site", "Path", "Channel", "Campaign", "PropertiesJson", "RevenueAmount", "RevenueCurrency")
-            SELECT profile_id, event_id, name, ts, @received, site, path, channel, campaign, props, amount, currency FROM gd_incoming WHERE fresh ORDER BY ord
-            RETURNING "Id"
-            """, connection))
+        var facts = new List<ActivityFact>(events.Count);
+        await using (var store = new NpgsqlCommand(StoreStaged(carriesCampaigns), connection))
         {
-            insert.Parameters.AddWithValue("received", receivedAt.ToUnixTimeMilliseconds());
-            await using var reader = await insert.ExecuteReaderAsync(ct);
+            store.Parameters.AddWithValue("received", receivedAt.ToUnixTimeMilliseconds());
+            await using var reader = await store.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 ids.Add(reader.GetInt64(0));
+                facts.Add(new ActivityFact(reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4)));
             }
         }
-        await using (var select = new NpgsqlCommand("SELECT ord FROM gd_incoming WHERE fresh ORDER BY ord", connection))
-        await using (var reader = await select.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                fresh.Add(reader.GetInt32(0));
-            }
-        }
-        // First seen: the earliest event, earliest stored on ties (so a later tie does not move it). Rows locked in id order first.
-        await ExecuteAsync(connection, """
-            SELECT 1 FROM profiles WHERE "Id" IN (SELECT profile_id FROM gd_incoming WHERE fresh) ORDER BY "Id" FOR NO KEY UPDATE;
-            UPDATE profiles p SET "FirstSeenAt" = f.ts, "FirstChannel" = f.channel, "FirstSite" = f.site
-            FROM (SELECT DISTINCT ON (profile_id) profile_id, ts, channel, site FROM gd_incoming WHERE fresh ORDER BY profile_id, ts, ord) f
-            WHERE p."Id" = f.profile_id AND (p."FirstSeenAt" IS NULL OR p."FirstSeenAt" > f.ts)
-            """, ct);
-        await ExecuteAsync(connection, """
-            INSERT INTO sites ("Key", "FirstSeenAt") SELECT site, min(ts) FROM gd_incoming WHERE fresh AND site IS NOT NULL GROUP BY site ORDER BY site
-            ON CONFLICT ("Key") DO UPDATE SET "FirstSeenAt" = LEAST(sites."FirstSeenAt", excluded."FirstSeenAt");
-            INSERT INTO event_names ("Name") SELECT DISTINCT name FROM gd_incoming WHERE fresh ORDER BY name ON CONFLICT ("Name") DO NOTHING
-            """, ct);
-        var carriesCampaigns = events.Any(e => e.Campaign is not null);
-        if (carriesCampaigns)
-        {
-            await ExecuteAsync(connection, """
-                INSERT INTO audience_entries ("CampaignId", "ProfileId", "FirstEventAt", "EnteredAt")
-                SELECT c."Id", i.profile_id, min(i.ts), min(i.ts) FROM gd_incoming i JOIN campaigns c ON c."Key" = i.campaign WHERE i.fresh
-                GROUP BY c."Id", i.profile_id ORDER BY c."Id", i.profile_id
-                ON CONFLICT ("CampaignId", "ProfileId") DO UPDATE SET
-                    "FirstEventAt" = LEAST(COALESCE(audience_entries."FirstEventAt", excluded."FirstEventAt"), excluded."FirstEventAt"),
-                    "EnteredAt" = LEAST(audience_entries."EnteredAt", excluded."FirstEventAt")
-                """, ct);
-        }
-        var touched = fresh.Select(i => profiles[events[i].ProfileId]).Distinct().ToList();
+        await RecordFirstSeenAsync(connection, facts, ct);
+        var touched = facts.Select(f => f.ProfileId).Distinct().ToList();
         await PostgresEvaluationQueue.MarkAsync(connection, touched, ct);
         Change? change = null;
         if (ids.Count > 0)
         {
-            var facts = fresh.Select(i => new ActivityFact(profiles[events[i].ProfileId], events[i].Timestamp.ToUnixTimeMilliseconds(), events[i].Site, events[i].Channel)).ToList();
             change = await PostgresChangeLog.AppendAsync(connection, new Change(0, ChangeKind.Events) { Events = facts, CarriesCampaigns = carriesCampaigns },
                 ChangePayload.Events(Ranges(ids), carriesCampaigns), clock, ct);
         }
-        return (new IngestResult(fresh.Count, events.Count - fresh.Count, touched), change);
+        return (new IngestResult(facts.Count, events.Count - facts.Count, touched), change);
+    }
+
+    /// <summary>
+    /// A profile's first seen is its earliest event, the earliest stored on ties (so a later tie does not move it).
+    /// Only the profiles it moves are locked (in id order, so two writers never wait for each other in a cycle) and
+    /// written: it only ever moves earlier, so a profile it does not move now it will not move later in this write.
+    /// </summary>
+    private static async Task RecordFirstSeenAsync(NpgsqlConnection connection, List<ActivityFact> stored, CancellationToken ct)
+    {
+        if (stored.Count == 0)
+        {
+            return;
+        }
+        // Stored in id order: the first of a profile's earliest events is the earliest stored.
+        var firsts = new Dictionary<long, ActivityFact>();
+        foreach (var fact in stored)
+        {
+            if (!firsts.TryGetValue(fact.ProfileId, out var first) || fact.At < first.At)
+            {
+                firsts[fact.ProfileId] = fact;
+            }
+        }
+        // "Id" = ANY(…) as well as the join: without it the planner, knowing the array's length, scans every profile.
+        await using var command = new NpgsqlCommand("""
+            SELECT 1 FROM profiles p JOIN unnest(@profile, @at) AS f(profile_id, ts) ON p."Id" = f.profile_id
+            WHERE p."Id" = ANY(@profile) AND (p."FirstSeenAt" IS NULL OR p."FirstSeenAt" > f.ts) ORDER BY p."Id" FOR NO KEY UPDATE OF p;
+            UPDATE profiles p SET "FirstSeenAt" = f.ts, "FirstChannel" = f.channel, "FirstSite" = f.site
+            FROM unnest(@profile, @at, @channel, @site) AS f(profile_id, ts, channel, site)
+            WHERE p."Id" = f.profile_id AND p."Id" = ANY(@profile) AND (p."FirstSeenAt" IS NULL OR p."FirstSeenAt" > f.ts)
+            """, connection);
+        command.Parameters.AddWithValue("profile", firsts.Keys.ToArray());
+        command.Parameters.AddWithValue("at", firsts.Values.Select(f => f.At).ToArray());
+        command.Parameters.AddWithValue("channel", NpgsqlDbType.Array | NpgsqlDbType.Text, firsts.Values.Select(f => f.Channel).ToArray());
+        command.Parameters.AddWithValue("site", NpgsqlDbType.Array | NpgsqlDbType.Text, firsts.Values.Select(f => f.Site).ToArray());
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Consecutive ids as ranges: one writer's ids are consecutive unless another took some in between.</summary>

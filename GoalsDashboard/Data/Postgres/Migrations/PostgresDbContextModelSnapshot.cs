@@ -833,12 +833,7 @@ namespace GoalsDashboard.Data.Postgres.Migrations
 
                     b.HasKey("ProfileId", "Id");
 
-                    b.HasIndex("EventId")
-                        .HasFilter("\"EventId\" IS NOT NULL");
-
                     b.HasIndex("Id");
-
-                    b.HasIndex("ProfileId", "Timestamp");
 
                     b.HasIndex("Campaign", "ProfileId", "Timestamp")
                         .HasFilter("\"Campaign\" IS NOT NULL");
