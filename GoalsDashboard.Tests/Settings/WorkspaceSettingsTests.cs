@@ -88,5 +88,26 @@ public sealed class WorkspaceSettingsTests : IAsyncLifetime
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Settings.RenameSiteAsync("nowhere.example.com", "x"));
     }
 
+    [Fact]
+    public async Task ASitesFirstSeen_IsItsEarliestEvent_WhateverOrderTheyArriveIn()
+    {
+        using var client = _factory.ApiClient();
+        async Task PostAsync(string site, string at)
+        {
+            using var posted = await client.PostJsonAsync("/api/v1/events", $$"""[{"profile_id":"seen-1","name":"pageview","path":"/","timestamp":"{{at}}","site":"{{site}}"}]""");
+            Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        }
+        async Task<DateTimeOffset> FirstSeenAsync(string site) => (await Settings.SitesAsync()).Single(s => s.Key == site).FirstSeenAt;
+
+        await PostAsync("shop.example.com", "2026-03-09T10:00:00Z"); // later than its first: no change
+        Assert.Equal(DateTimeOffset.Parse("2026-03-01T12:00:00Z"), await FirstSeenAsync("shop.example.com"));
+        await PostAsync("blog.example.com", "2026-02-20T08:00:00Z"); // earlier: moves it
+        Assert.Equal(DateTimeOffset.Parse("2026-02-20T08:00:00Z"), await FirstSeenAsync("blog.example.com"));
+        await PostAsync("blog.example.com", "2026-02-25T08:00:00Z");
+        Assert.Equal(DateTimeOffset.Parse("2026-02-20T08:00:00Z"), await FirstSeenAsync("blog.example.com"));
+        await PostAsync("new.example.com", "2026-03-03T09:30:00Z");
+        Assert.Equal(DateTimeOffset.Parse("2026-03-03T09:30:00Z"), await FirstSeenAsync("new.example.com"));
+    }
+
     public Task DisposeAsync() => _factory.DisposeAsync().AsTask();
 }

@@ -55,6 +55,11 @@ public sealed class PostgresDbContext(DbContextOptions<PostgresDbContext> option
         {
             // Unique through profile_keys; here only an index for lookups by the client's id.
             e.HasIndex(p => p.ExternalId).IsUnique(false);
+            // Ingestion moves a profile's first seen earlier whenever an earlier event arrives. Nothing reads profiles by
+            // it (first-seen times are read whole, once, at start), so without its index, and with room left on each
+            // page, such a move can rewrite the row in place without touching any index (a HOT update).
+            e.Metadata.RemoveIndex(e.Metadata.FindIndex([e.Metadata.FindProperty(nameof(Profile.FirstSeenAt))!])!);
+            e.HasStorageParameter("fillfactor", 80);
         });
         b.Entity<ProfileKey>(e =>
         {

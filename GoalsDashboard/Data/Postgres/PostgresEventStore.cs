@@ -28,6 +28,8 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
     /// Stores the staged batch in one statement: the first event with an id claims it in event_keys (unless it is
     /// claimed already), events without an id and the claiming ones are inserted, and the sites, event names (and
     /// campaign audiences) they name are recorded from what was inserted; the inserted events are returned.
+    /// A site is written only when it is new or seen earlier than before: an upsert locks its row until the
+    /// batch commits, and every batch names the same few sites, so concurrent writers would take turns.
     /// </summary>
     private static string StoreStaged(bool withAudience) => $"""
         WITH firsts AS (SELECT DISTINCT ON (event_id) ord, event_id, profile_id FROM gd_incoming WHERE event_id IS NOT NULL ORDER BY event_id, ord),
@@ -39,7 +41,9 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
                  ORDER BY ord
                  RETURNING "Id", "ProfileId", "Name", "Timestamp", "Site", "Channel", "Campaign"),
              sites_seen AS (
-                 INSERT INTO sites ("Key", "FirstSeenAt") SELECT "Site", min("Timestamp") FROM inserted WHERE "Site" IS NOT NULL GROUP BY "Site" ORDER BY "Site"
+                 INSERT INTO sites ("Key", "FirstSeenAt")
+                 SELECT i."Site", min(i."Timestamp") FROM inserted i WHERE i."Site" IS NOT NULL GROUP BY i."Site"
+                 HAVING NOT EXISTS (SELECT 1 FROM sites s WHERE s."Key" = i."Site" AND s."FirstSeenAt" <= min(i."Timestamp")) ORDER BY i."Site"
                  ON CONFLICT ("Key") DO UPDATE SET "FirstSeenAt" = LEAST(sites."FirstSeenAt", excluded."FirstSeenAt")),
              names_seen AS (
                  INSERT INTO event_names ("Name") SELECT DISTINCT "Name" FROM inserted ORDER BY "Name" ON CONFLICT ("Name") DO NOTHING){(withAudience ? """
@@ -55,13 +59,24 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
         SELECT "Id", "ProfileId", "Timestamp", "Site", "Channel" FROM inserted ORDER BY "Id"
         """;
 
-    public Task<IngestResult> IngestEventsAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default) =>
-        PostgresWrite.WithChangeAsync(dbFactory, feed, connection => IngestAsync(connection, events, receivedAt, ct), ct);
-
-    private async Task<(IngestResult, Change?)> IngestAsync(NpgsqlConnection connection, IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct)
+    public async Task<IngestResult> IngestEventsAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default)
     {
-        // Profiles first, so each staged row carries its profile (no second pass over the staged rows to look it up).
-        var profiles = await ResolveProfilesAsync(connection, events.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), receivedAt, ct);
+        // Profiles first, so each staged row carries its profile (no second pass over the staged rows to look it up),
+        // and outside the batch's transaction: each statement commits on its own, so a writer meeting a profile that
+        // another is creating waits for that one statement, not for the rest of the other's batch. Profiles are never
+        // deleted, so one created here is there for the transaction; if the batch then fails, it stays without events,
+        // as a profile given only properties does.
+        Dictionary<string, long> profiles;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            profiles = await ResolveProfilesAsync(await OpenAsync(db, ct), events.Select(e => e.ProfileId).Distinct(StringComparer.Ordinal).ToList(), receivedAt, ct);
+        }
+        return await PostgresWrite.WithChangeAsync(dbFactory, feed, connection => IngestAsync(connection, events, profiles, receivedAt, ct), ct);
+    }
+
+    private async Task<(IngestResult, Change?)> IngestAsync(NpgsqlConnection connection, IReadOnlyList<IncomingEvent> events, Dictionary<string, long> profiles,
+        DateTimeOffset receivedAt, CancellationToken ct)
+    {
         await ExecuteAsync(connection, Staging, ct);
         // Written synchronously on a pool thread: awaiting each of a batch's twelve thousand values cost more than the copy.
         await Task.Run(() =>
@@ -135,13 +150,14 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
                 firsts[fact.ProfileId] = fact;
             }
         }
-        // "Id" = ANY(…) as well as the join: without it the planner, knowing the array's length, scans every profile.
+        // Found once, locked in id order, then written. "Id" = ANY(…) as well as the join: without it the planner,
+        // knowing the array's length, may scan every profile.
         await using var command = new NpgsqlCommand("""
-            SELECT 1 FROM profiles p JOIN unnest(@profile, @at) AS f(profile_id, ts) ON p."Id" = f.profile_id
-            WHERE p."Id" = ANY(@profile) AND (p."FirstSeenAt" IS NULL OR p."FirstSeenAt" > f.ts) ORDER BY p."Id" FOR NO KEY UPDATE OF p;
-            UPDATE profiles p SET "FirstSeenAt" = f.ts, "FirstChannel" = f.channel, "FirstSite" = f.site
-            FROM unnest(@profile, @at, @channel, @site) AS f(profile_id, ts, channel, site)
-            WHERE p."Id" = f.profile_id AND p."Id" = ANY(@profile) AND (p."FirstSeenAt" IS NULL OR p."FirstSeenAt" > f.ts)
+            WITH moving AS MATERIALIZED (
+                SELECT p."Id", f.ts, f.channel, f.site FROM profiles p JOIN unnest(@profile, @at, @channel, @site) AS f(profile_id, ts, channel, site) ON p."Id" = f.profile_id
+                WHERE p."Id" = ANY(@profile) AND (p."FirstSeenAt" IS NULL OR p."FirstSeenAt" > f.ts) ORDER BY p."Id" FOR NO KEY UPDATE OF p)
+            UPDATE profiles p SET "FirstSeenAt" = m.ts, "FirstChannel" = m.channel, "FirstSite" = m.site
+            FROM moving m WHERE p."Id" = m."Id" AND (p."FirstSeenAt" IS NULL OR p."FirstSeenAt" > m.ts)
             """, connection);
         command.Parameters.AddWithValue("profile", firsts.Keys.ToArray());
         command.Parameters.AddWithValue("at", firsts.Values.Select(f => f.At).ToArray());

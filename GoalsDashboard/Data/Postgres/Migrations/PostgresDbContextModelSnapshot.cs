@@ -670,9 +670,9 @@ namespace GoalsDashboard.Data.Postgres.Migrations
 
                     b.HasIndex("ExternalId");
 
-                    b.HasIndex("FirstSeenAt");
-
                     b.ToTable("profiles", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("GoalsDashboard.Domain.ProfileProperty", b =>
