@@ -282,19 +282,26 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
         var missing = externalIds.Where(id => !result.ContainsKey(id)).ToArray();
         if (missing.Length > 0)
         {
+            // The sequence is looked up once (a sub-select), not for every row.
             await using (var insert = new NpgsqlCommand("""
                 WITH new AS (
                     INSERT INTO profile_keys ("ExternalId", "ProfileId")
-                    SELECT x, nextval(pg_get_serial_sequence('profiles', 'Id')) FROM unnest(@ids) AS x ORDER BY x
-                    ON CONFLICT DO NOTHING RETURNING "ExternalId", "ProfileId")
-                INSERT INTO profiles ("Id", "ExternalId", "CreatedAt") SELECT "ProfileId", "ExternalId", @now FROM new
+                    SELECT x, nextval((SELECT pg_get_serial_sequence('profiles', 'Id'))::regclass) FROM unnest(@ids) AS x ORDER BY x
+                    ON CONFLICT DO NOTHING RETURNING "ExternalId", "ProfileId"),
+                     made AS (INSERT INTO profiles ("Id", "ExternalId", "CreatedAt") SELECT "ProfileId", "ExternalId", @now FROM new)
+                SELECT "ExternalId", "ProfileId" FROM new
                 """, connection))
             {
                 insert.Parameters.AddWithValue("ids", missing);
                 insert.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
-                await insert.ExecuteNonQueryAsync(ct);
+                await ReadPairsAsync(insert, result, ct);
             }
-            await ReadKeysAsync(connection, missing, result, ct);
+            // Made by another writer meanwhile.
+            var madeElsewhere = missing.Where(id => !result.ContainsKey(id)).ToArray();
+            if (madeElsewhere.Length > 0)
+            {
+                await ReadKeysAsync(connection, madeElsewhere, result, ct);
+            }
         }
         return result;
     }
@@ -303,7 +310,12 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
     {
         await using var select = new NpgsqlCommand("SELECT \"ExternalId\", \"ProfileId\" FROM profile_keys WHERE \"ExternalId\" = ANY(@ids)", connection);
         select.Parameters.AddWithValue("ids", externalIds.ToArray());
-        await using var reader = await select.ExecuteReaderAsync(ct);
+        await ReadPairsAsync(select, into, ct);
+    }
+
+    private static async Task ReadPairsAsync(NpgsqlCommand command, Dictionary<string, long> into, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             into[reader.GetString(0)] = reader.GetInt64(1);
