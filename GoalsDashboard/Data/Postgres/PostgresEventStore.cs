@@ -10,33 +10,29 @@ using NpgsqlTypes;
 namespace GoalsDashboard.Data.Postgres;
 
 /// <summary>
-/// The PostgreSQL event store. A batch's profiles are resolved first, its events copied in binary into a temporary
-/// table, and the tables written from there by set-based statements (docs/decisions/ADR-004-postgresql.md):
+/// The PostgreSQL event store. A batch's profiles are resolved first, then its events are stored with one
+/// set-based statement, given one array per column (docs/decisions/ADR-004-postgresql.md):
 /// profiles through profile_keys, duplicate event ids through event_keys, so that concurrent writers (several app
 /// instances) agree through the keys' uniqueness rather than a lock.
 /// </summary>
 internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock) : IEventStore
 {
-    private const string Staging = """
-        CREATE TEMP TABLE IF NOT EXISTS gd_incoming (
-            ord int NOT NULL, event_id text, profile_id bigint NOT NULL, name text NOT NULL, ts bigint NOT NULL, site text, path text,
-            channel text, campaign text, props text, amount numeric, currency text
-        ) ON COMMIT DELETE ROWS
-        """;
-
     /// <summary>
-    /// Stores the staged batch in one statement: the first event with an id claims it in event_keys (unless it is
+    /// Stores a batch in one statement, its events passed as one array per column: the first event with an id claims it in event_keys (unless it is
     /// claimed already), events without an id and the claiming ones are inserted, and the sites, event names (and
     /// campaign audiences) they name are recorded from what was inserted; the inserted events are returned.
     /// A site is written only when it is new or seen earlier than before: an upsert locks its row until the
     /// batch commits, and every batch names the same few sites, so concurrent writers would take turns.
     /// </summary>
-    private static string StoreStaged(bool withAudience) => $"""
-        WITH firsts AS (SELECT DISTINCT ON (event_id) ord, event_id, profile_id FROM gd_incoming WHERE event_id IS NOT NULL ORDER BY event_id, ord),
+    private static string StoreBatch(bool withAudience) => $"""
+        WITH incoming AS MATERIALIZED (
+                 SELECT * FROM unnest(@ord, @event_id, @profile_id, @name, @ts, @site, @path, @channel, @campaign, @props, @amount, @currency)
+                     AS x(ord, event_id, profile_id, name, ts, site, path, channel, campaign, props, amount, currency)),
+             firsts AS (SELECT DISTINCT ON (event_id) ord, event_id, profile_id FROM incoming WHERE event_id IS NOT NULL ORDER BY event_id, ord),
              claimed AS (INSERT INTO event_keys ("EventId", "ProfileId") SELECT event_id, profile_id FROM firsts ON CONFLICT DO NOTHING RETURNING "EventId"),
              inserted AS (
                  INSERT INTO events ("ProfileId", "EventId", "Name", "Timestamp", "ReceivedAt", "Site", "Path", "Channel", "Campaign", "PropertiesJson", "RevenueAmount", "RevenueCurrency")
-                 SELECT profile_id, event_id, name, ts, @received, site, path, channel, campaign, props, amount, currency FROM gd_incoming
+                 SELECT profile_id, event_id, name, ts, @received, site, path, channel, campaign, props, amount, currency FROM incoming
                  WHERE event_id IS NULL OR ord IN (SELECT f.ord FROM firsts f JOIN claimed c ON c."EventId" = f.event_id)
                  ORDER BY ord
                  RETURNING "Id", "ProfileId", "Name", "Timestamp", "Site", "Channel", "Campaign"),
@@ -61,7 +57,7 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
 
     public async Task<IngestResult> IngestEventsAsync(IReadOnlyList<IncomingEvent> events, DateTimeOffset receivedAt, CancellationToken ct = default)
     {
-        // Profiles first, so each staged row carries its profile (no second pass over the staged rows to look it up),
+        // Profiles first, so that each event goes in with its profile (no second pass over the batch to look it up),
         // and outside the batch's transaction: each statement commits on its own, so a writer meeting a profile that
         // another is creating waits for that one statement, not for the rest of the other's batch. Profiles are never
         // deleted, so one created here is there for the transaction; if the batch then fails, it stays without events,
@@ -77,39 +73,25 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
     private async Task<(IngestResult, Change?)> IngestAsync(NpgsqlConnection connection, IReadOnlyList<IncomingEvent> events, Dictionary<string, long> profiles,
         DateTimeOffset receivedAt, CancellationToken ct)
     {
-        await ExecuteAsync(connection, Staging, ct);
-        // Written synchronously on a pool thread: awaiting each of a batch's twelve thousand values cost more than the copy.
-        await Task.Run(() =>
-        {
-            using var copy = connection.BeginBinaryImport(
-                "COPY gd_incoming (ord, event_id, profile_id, name, ts, site, path, channel, campaign, props, amount, currency) FROM STDIN (FORMAT BINARY)");
-            for (var i = 0; i < events.Count; i++)
-            {
-                var e = events[i];
-                copy.StartRow();
-                copy.Write(i, NpgsqlDbType.Integer);
-                copy.Write(e.EventId, NpgsqlDbType.Text);
-                copy.Write(profiles[e.ProfileId], NpgsqlDbType.Bigint);
-                copy.Write(e.Name, NpgsqlDbType.Text);
-                copy.Write(e.Timestamp.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint);
-                copy.Write(e.Site, NpgsqlDbType.Text);
-                copy.Write(e.Path, NpgsqlDbType.Text);
-                copy.Write(e.Channel, NpgsqlDbType.Text);
-                copy.Write(e.Campaign, NpgsqlDbType.Text);
-                copy.Write(e.PropertiesJson, NpgsqlDbType.Text);
-                copy.Write(e.RevenueAmount, NpgsqlDbType.Numeric);
-                copy.Write(e.RevenueCurrency, NpgsqlDbType.Text);
-            }
-            ct.ThrowIfCancellationRequested();
-            copy.Complete();
-        }, ct);
-
+        string?[] Column(Func<IncomingEvent, string?> value) => events.Select(value).ToArray();
         var carriesCampaigns = events.Any(e => e.Campaign is not null);
         var ids = new List<long>(events.Count);
         var facts = new List<ActivityFact>(events.Count);
-        await using (var store = new NpgsqlCommand(StoreStaged(carriesCampaigns), connection))
+        await using (var store = new NpgsqlCommand(StoreBatch(carriesCampaigns), connection))
         {
             store.Parameters.AddWithValue("received", receivedAt.ToUnixTimeMilliseconds());
+            store.Parameters.AddWithValue("ord", Enumerable.Range(0, events.Count).ToArray());
+            store.Parameters.AddWithValue("event_id", NpgsqlDbType.Array | NpgsqlDbType.Text, Column(e => e.EventId));
+            store.Parameters.AddWithValue("profile_id", events.Select(e => profiles[e.ProfileId]).ToArray());
+            store.Parameters.AddWithValue("name", NpgsqlDbType.Array | NpgsqlDbType.Text, Column(e => e.Name));
+            store.Parameters.AddWithValue("ts", events.Select(e => e.Timestamp.ToUnixTimeMilliseconds()).ToArray());
+            store.Parameters.AddWithValue("site", NpgsqlDbType.Array | NpgsqlDbType.Text, Column(e => e.Site));
+            store.Parameters.AddWithValue("path", NpgsqlDbType.Array | NpgsqlDbType.Text, Column(e => e.Path));
+            store.Parameters.AddWithValue("channel", NpgsqlDbType.Array | NpgsqlDbType.Text, Column(e => e.Channel));
+            store.Parameters.AddWithValue("campaign", NpgsqlDbType.Array | NpgsqlDbType.Text, Column(e => e.Campaign));
+            store.Parameters.AddWithValue("props", NpgsqlDbType.Array | NpgsqlDbType.Text, Column(e => e.PropertiesJson));
+            store.Parameters.AddWithValue("amount", NpgsqlDbType.Array | NpgsqlDbType.Numeric, events.Select(e => e.RevenueAmount).ToArray());
+            store.Parameters.AddWithValue("currency", NpgsqlDbType.Array | NpgsqlDbType.Text, Column(e => e.RevenueCurrency));
             await using var reader = await store.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
