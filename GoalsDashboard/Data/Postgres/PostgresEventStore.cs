@@ -18,9 +18,10 @@ namespace GoalsDashboard.Data.Postgres;
 internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext> dbFactory, ChangeFeed feed, TimeProvider clock) : IEventStore
 {
     /// <summary>
-    /// Stores a batch in one statement, its events passed as one array per column: the first event with an id claims it in event_keys (unless it is
-    /// claimed already), events without an id and the claiming ones are inserted, and the sites, event names (and
-    /// campaign audiences) they name are recorded from what was inserted; the inserted events are returned.
+    /// Stores a batch in one statement, its events passed as one array per column: the first event with an id claims
+    /// it in event_keys (unless it is claimed already), events without an id and the claiming ones are inserted, and
+    /// the sites, event names (and campaign audiences) they name are recorded from what was inserted; the inserted
+    /// events are returned.
     /// A site is written only when it is new or seen earlier than before: an upsert locks its row until the
     /// batch commits, and every batch names the same few sites, so concurrent writers would take turns.
     /// </summary>
@@ -305,6 +306,4 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
     }
 
     private static Task<NpgsqlConnection> OpenAsync(AppDbContext db, CancellationToken ct) => PostgresWrite.OpenAsync(db, ct);
-
-    private static Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct) => PostgresWrite.ExecuteAsync(connection, sql, ct);
 }

@@ -52,10 +52,4 @@ internal static class PostgresWrite
         await db.Database.OpenConnectionAsync(ct);
         return (NpgsqlConnection)db.Database.GetDbConnection();
     }
-
-    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 }
