@@ -11,6 +11,11 @@ namespace GoalsDashboard.Tests.TestInfrastructure;
 /// </summary>
 public abstract class MudComponentTest : IAsyncLifetime
 {
+    // bUnit's default wait is one second. At the start of a run, with test collections running side by side while
+    // the runtime is still compiling, a wizard step was seen rendering eight times within that second without its
+    // check being run once; the conditions waited for are unchanged, only how long they may take to become true.
+    static MudComponentTest() => BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+
     protected MudComponentTest()
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
