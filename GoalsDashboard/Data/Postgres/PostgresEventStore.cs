@@ -124,15 +124,7 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
         {
             return;
         }
-        // Stored in id order: the first of a profile's earliest events is the earliest stored.
-        var firsts = new Dictionary<long, ActivityFact>();
-        foreach (var fact in stored)
-        {
-            if (!firsts.TryGetValue(fact.ProfileId, out var first) || fact.At < first.At)
-            {
-                firsts[fact.ProfileId] = fact;
-            }
-        }
+        var firsts = FirstSeen.Earliest(stored, f => f.ProfileId, f => f.At); // stored is in id order
         // Found once, locked in id order, then written. "Id" = ANY(…) as well as the join: without it the planner,
         // knowing the array's length, may scan every profile.
         await using var command = new NpgsqlCommand("""
@@ -142,10 +134,10 @@ internal sealed partial class PostgresEventStore(IDbContextFactory<AppDbContext>
             UPDATE profiles p SET "FirstSeenAt" = m.ts, "FirstChannel" = m.channel, "FirstSite" = m.site
             FROM moving m WHERE p."Id" = m."Id" AND (p."FirstSeenAt" IS NULL OR p."FirstSeenAt" > m.ts)
             """, connection);
-        command.Parameters.AddWithValue("profile", firsts.Keys.ToArray());
-        command.Parameters.AddWithValue("at", firsts.Values.Select(f => f.At).ToArray());
-        command.Parameters.AddWithValue("channel", NpgsqlDbType.Array | NpgsqlDbType.Text, firsts.Values.Select(f => f.Channel).ToArray());
-        command.Parameters.AddWithValue("site", NpgsqlDbType.Array | NpgsqlDbType.Text, firsts.Values.Select(f => f.Site).ToArray());
+        command.Parameters.AddWithValue("profile", firsts.Select(f => f.ProfileId).ToArray());
+        command.Parameters.AddWithValue("at", firsts.Select(f => f.At).ToArray());
+        command.Parameters.AddWithValue("channel", NpgsqlDbType.Array | NpgsqlDbType.Text, firsts.Select(f => f.Channel).ToArray());
+        command.Parameters.AddWithValue("site", NpgsqlDbType.Array | NpgsqlDbType.Text, firsts.Select(f => f.Site).ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 

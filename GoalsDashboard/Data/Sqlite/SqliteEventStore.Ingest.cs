@@ -42,8 +42,7 @@ internal sealed partial class SqliteEventStore
                   e.PropertiesJson, e.RevenueAmount is { } a ? (double)a : null, e.RevenueCurrency], ct);
 
         // First seen: the earliest event, earliest stored on ties (so a later tie does not move it).
-        var firsts = fresh.Select((e, i) => (e, i)).GroupBy(x => x.e.ProfileId)
-            .Select(g => g.OrderBy(x => x.e.Timestamp).ThenBy(x => x.i).First().e).ToList();
+        var firsts = FirstSeen.Earliest(fresh, e => profiles[e.ProfileId], e => e.Timestamp.UtcTicks);
         await SqliteBulk.InsertAsync(connection, tx, firsts,
             "UPDATE profiles SET FirstSeenAt = $1, FirstChannel = $2, FirstSite = $3 WHERE Id = $0 AND (FirstSeenAt IS NULL OR FirstSeenAt > $1)",
             e => [profiles[e.ProfileId], Millis(e.Timestamp), e.Channel, e.Site], ct);
